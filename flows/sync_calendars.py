@@ -1,0 +1,100 @@
+"""Sync every configured calendar into the ledger, in batches, and summarise the run.
+
+Orchestration only: split the calendars into batches, run one task per batch on a thread pool with
+an explicit worker count, gather the outcomes, log a summary and publish a table artifact.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from mentorledger.hours import compute_hours
+from mentorledger.store.ledger import Ledger
+from mentorledger.sync import CalendarOutcome, batches, calendar_ref
+from tasks.sync import cached_config, sync_calendar_batch
+
+DEFAULT_BATCH_SIZE = 50
+WORKERS = 4
+
+
+@task(name="summarize-sync", cache_policy=NO_CACHE)
+def summarize(config_path: str, outcomes: list[CalendarOutcome], database_url: str | None) -> dict[str, Any]:
+    """Minutes per mentor after the run, and the run's per-calendar table artifact."""
+    config = cached_config(config_path)
+    report = compute_hours(config, Ledger.open(database_url))
+    by_outcome = Counter(o.outcome for o in outcomes)
+    failed = [o for o in outcomes if o.outcome == "failed"]
+    partial = [o for o in outcomes if o.outcome == "partial"]
+    create_table_artifact(
+        key="calendar-sync",
+        table=[
+            {
+                "calendar": o.label,
+                "owner": o.owner,
+                "outcome": o.outcome,
+                "entries": o.entries,
+                "created": o.created,
+                "updated": o.updated,
+                "removed": o.removed,
+                "problem": o.error or "",
+            }
+            for o in outcomes
+        ],
+        description=f"{len(outcomes)} calendars: "
+        + ", ".join(f"{n} {k}" for k, n in sorted(by_outcome.items())),
+    )
+    create_table_artifact(
+        key="mentoring-minutes",
+        table=[
+            {"mentor": m.email, "minutes": m.minutes, **{str(c): n for c, n in m.by_category.items()}}
+            for m in report.mentors
+        ],
+        description=f"Minutes per mentor, {report.window.start} to {report.window.end}",
+    )
+    return {
+        "calendars": len(outcomes),
+        "outcomes": dict(by_outcome),
+        "failed": [{"calendar": o.label, "owner": o.owner, "reason": o.error} for o in failed],
+        "partial": [{"calendar": o.label, "owner": o.owner, "problems": list(o.problems)} for o in partial],
+        "hours": report.as_json(),
+    }
+
+
+@flow(name="sync-calendars", task_runner=ThreadPoolTaskRunner(max_workers=WORKERS))  # type: ignore[arg-type]  # Prefect 3.8 variance
+def sync_calendars(
+    config_path: str, batch_size: int = DEFAULT_BATCH_SIZE, database_url: str | None = None
+) -> dict[str, Any]:
+    """Sync every calendar in the configuration; one failing calendar never stops the others."""
+    logger = get_run_logger()
+    config = cached_config(config_path)
+    run_id = str(flow_run.get_id() or uuid.uuid4())
+    groups = batches(config.calendars, batch_size)
+    logger.info("Syncing %d calendars in %d batches", len(config.calendars), len(groups))
+    futures = [
+        sync_calendar_batch.submit(
+            config_path, [calendar_ref(s).calendar_key for s in group], run_id, database_url
+        )
+        for group in groups
+    ]
+    outcomes = [outcome for future in futures for outcome in future.result()]
+    summary = summarize(config_path, outcomes, database_url)
+    counts = summary["outcomes"]
+    logger.info(
+        "Synced %d calendars: %s; %d mentors with counted minutes",
+        len(outcomes),
+        ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none",
+        len(summary["hours"]["mentors"]),
+    )
+    for failure in summary["failed"]:
+        logger.warning(
+            "Calendar %s of %s failed: %s", failure["calendar"], failure["owner"], failure["reason"]
+        )
+    return summary

@@ -1,0 +1,278 @@
+"""Counting rules v1 (SPEC "Counting rules"): which instances are mentoring, and in which category.
+
+Pure functions over ``Instance`` objects, shared by every calendar source. Rule numbers in the
+docstrings refer to the published rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from mentorledger.config import Config, Relationship, Window
+from mentorledger.instances import Instance, stable_hash
+from mentorledger.uids import group_of_uid
+
+RULES_VERSION = "v1"
+
+
+class Category(StrEnum):
+    GROUP = "group"
+    MENTEE = "mentee"
+    TAG = "tag"
+
+    @property
+    def priority(self) -> int:
+        """Higher wins when intervals overlap (rule 3 and rule 5)."""
+        return _PRIORITY[self]
+
+
+_PRIORITY = {Category.GROUP: 3, Category.MENTEE: 2, Category.TAG: 1}
+CATEGORIES_BY_PRIORITY = sorted(Category, key=lambda c: c.priority, reverse=True)
+
+
+class DropReason(StrEnum):
+    """Why an instance is not counted (rule 2, and rule 3's 'anything else')."""
+
+    CANCELLED = "cancelled"
+    ALL_DAY = "all_day"
+    ZERO_LENGTH = "zero_length"
+    TRANSPARENT = "transparent"
+    DECLINED = "declined"
+    NOT_MENTORING = "not_mentoring"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    category: Category
+    rule: str  # which rule matched, e.g. "group:urim-circle", "mentee", "tag:#mentoring"
+    group_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A counted instance as the ledger stores it: times, category, rule, roster participants, keys."""
+
+    source_key: str  # calendar + UID + occurrence: the ledger's identity for re-sync
+    event_key: str  # UID + occurrence: the same meeting on two calendars of one owner
+    owner: str
+    start: dt.datetime  # UTC
+    end: dt.datetime  # UTC
+    category: Category
+    rule: str
+    group_id: str | None
+    participants: tuple[str, ...]  # roster members among organizer and attendees, other than the owner
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever anything stored about the entry changes (edited event, new rule outcome)."""
+        return stable_hash(
+            self.start.isoformat(),
+            self.end.isoformat(),
+            self.category,
+            self.rule,
+            self.group_id or "",
+            ",".join(self.participants),
+        )
+
+
+@dataclass(slots=True)
+class CalendarCount:
+    entries: list[Entry] = field(default_factory=list)
+    dropped: Counter[DropReason] = field(default_factory=Counter)
+
+
+class RuleBook:
+    """The configuration compiled for counting: who is in which group, who mentors whom, which words."""
+
+    def __init__(self, config: Config) -> None:
+        self.tz = config.tz
+        self.window = config.effective_window()
+        self.count_transparent = config.counting.count_transparent
+        self.tags = [tag.casefold() for tag in config.counting.tags]
+        self.category_names = {tag.casefold().removeprefix("#") for tag in config.counting.tags}
+        self.keywords = [
+            (keyword, re.compile(rf"(?<!\w){re.escape(keyword)}(?!\w)", re.IGNORECASE))
+            for keyword in config.counting.keywords
+        ]
+        self.roster = frozenset(person.email for person in config.people)
+        self.groups = {group.id: frozenset(group.members) for group in config.groups}
+        self._groups_of: dict[str, list[str]] = {}
+        for group in config.groups:
+            for member in group.members:
+                self._groups_of.setdefault(member, []).append(group.id)
+        self._mentees_of: dict[str, list[Relationship]] = {}
+        for rel in config.relationships:
+            self._mentees_of.setdefault(rel.mentor, []).append(rel)
+        self._config = config
+
+    def groups_of(self, owner: str) -> list[str]:
+        return self._groups_of.get(owner, [])
+
+    def mentees_of(self, owner: str) -> list[Relationship]:
+        return self._mentees_of.get(owner, [])
+
+    def fingerprint(self, owner: str, window: Window | None = None) -> str:
+        """Everything that can change how ``owner``'s calendar is counted; a feed whose content and
+        fingerprint are both unchanged need not be read again."""
+        window = window or self.window
+        return stable_hash(
+            json.dumps(
+                {
+                    "rules": RULES_VERSION,
+                    "tz": str(self.tz),
+                    "window": [window.start.isoformat(), window.end.isoformat()],
+                    "transparent": self.count_transparent,
+                    "tags": self.tags,
+                    "keywords": [k for k, _ in self.keywords],
+                    "roster": sorted(self.roster),
+                    "groups": {g: sorted(self.groups[g]) for g in self.groups_of(owner)},
+                    "mentees": sorted(
+                        (r.mentee, r.start.isoformat(), r.end.isoformat() if r.end else "")
+                        for r in self.mentees_of(owner)
+                    ),
+                },
+                sort_keys=True,
+            )
+        )
+
+
+def window_bounds(window: Window, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    """[start 00:00, end+1 00:00) in the configured zone, as aware UTC datetimes."""
+    start = dt.datetime.combine(window.start, dt.time(0), tzinfo=tz)
+    end = dt.datetime.combine(window.end + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def drop_reason(instance: Instance, owner: str, *, count_transparent: bool) -> DropReason | None:
+    """Rule 2: cancelled, all-day, zero or negative length, transparent, or declined by the owner."""
+    if instance.cancelled:
+        return DropReason.CANCELLED
+    if instance.all_day:
+        return DropReason.ALL_DAY
+    if instance.end <= instance.start:
+        return DropReason.ZERO_LENGTH
+    if instance.transparent and not count_transparent:
+        return DropReason.TRANSPARENT
+    if any(a.email == owner and a.partstat == "DECLINED" for a in instance.attendees):
+        return DropReason.DECLINED
+    return None
+
+
+def classify(instance: Instance, owner: str, book: RuleBook) -> Match | None:
+    """Rule 3: the highest-priority category that matches, or None (not mentoring)."""
+    people = {a.email for a in instance.attendees}
+    if instance.organizer:
+        people.add(instance.organizer)
+    people.add(owner)
+
+    uid_group = group_of_uid(instance.uid)
+    for group_id in book.groups_of(owner):
+        if uid_group == group_id:
+            return Match(Category.GROUP, f"group:{group_id}:invite", group_id)
+        if len(people & book.groups[group_id]) >= 3:
+            return Match(Category.GROUP, f"group:{group_id}", group_id)
+
+    local_day = instance.start.astimezone(book.tz).date()
+    others = people - {owner}
+    for rel in book.mentees_of(owner):
+        if rel.mentee in others and rel.active_on(local_day):
+            return Match(Category.MENTEE, f"mentee:{rel.kind}")
+
+    summary = instance.summary.casefold()
+    for tag in book.tags:
+        if tag in summary:
+            return Match(Category.TAG, f"tag:{tag}")
+    for category in instance.categories:
+        if category.casefold() in book.category_names:
+            return Match(Category.TAG, f"category:{category.casefold()}")
+    for keyword, pattern in book.keywords:
+        if pattern.search(instance.summary):
+            return Match(Category.TAG, f"keyword:{keyword.casefold()}")
+    return None
+
+
+def count_instances(
+    instances: Iterable[Instance], *, owner: str, calendar_key: str, book: RuleBook
+) -> CalendarCount:
+    """Rules 2 and 3 over one calendar's instances: the entries to store, and why others were dropped."""
+    result = CalendarCount()
+    for instance in instances:
+        reason = drop_reason(instance, owner, count_transparent=book.count_transparent)
+        match = None if reason else classify(instance, owner, book)
+        if match is None:
+            result.dropped[reason or DropReason.NOT_MENTORING] += 1
+            continue
+        participants = {a.email for a in instance.attendees}
+        if instance.organizer:
+            participants.add(instance.organizer)
+        result.entries.append(
+            Entry(
+                source_key=stable_hash(calendar_key, instance.occurrence),
+                event_key=instance.event_key,
+                owner=owner,
+                start=instance.start.astimezone(dt.UTC),
+                end=instance.end.astimezone(dt.UTC),
+                category=match.category,
+                rule=match.rule,
+                group_id=match.group_id,
+                participants=tuple(sorted((participants & book.roster) - {owner})),
+            )
+        )
+    return result
+
+
+# --------------------------------------------------------------------------------------------------------
+# Rule 5: minutes
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    start: dt.datetime
+    end: dt.datetime
+    category: Category
+
+
+def _minute(moment: dt.datetime) -> int:
+    """Whole minutes since the epoch; seconds are dropped, so ledgers are exact to the minute."""
+    return int(moment.timestamp()) // 60
+
+
+def clipped_minutes(
+    start: dt.datetime, end: dt.datetime, clip_start: dt.datetime, clip_end: dt.datetime
+) -> int:
+    """Whole minutes of [start, end) inside [clip_start, clip_end)."""
+    return max(0, min(_minute(end), _minute(clip_end)) - max(_minute(start), _minute(clip_start)))
+
+
+def allocate_minutes(
+    intervals: Sequence[Interval], clip_start: dt.datetime, clip_end: dt.datetime
+) -> dict[Category, int]:
+    """Rule 5: the union of the intervals clipped to [clip_start, clip_end), each minute given to the
+    highest-priority category covering it. Overlaps are never counted twice."""
+    lo, hi = _minute(clip_start), _minute(clip_end)
+    boundaries: list[tuple[int, int, int]] = []
+    for interval in intervals:
+        start, end = max(_minute(interval.start), lo), min(_minute(interval.end), hi)
+        if end > start:
+            priority = interval.category.priority
+            boundaries.append((start, 1, priority))
+            boundaries.append((end, -1, priority))
+    boundaries.sort()
+    active = dict.fromkeys(_PRIORITY.values(), 0)
+    totals = dict.fromkeys(Category, 0)
+    by_priority = {c.priority: c for c in Category}
+    previous: int | None = None
+    for moment, delta, priority in boundaries:
+        if previous is not None and moment > previous:
+            top = max((p for p, n in active.items() if n > 0), default=None)
+            if top is not None:
+                totals[by_priority[top]] += moment - previous
+        active[priority] += delta
+        previous = moment
+    return totals

@@ -1,0 +1,214 @@
+"""Reading ICS data into instances: icalendar parses, x-wr-timezone fixes Google-style feeds,
+recurring-ical-events expands series (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides).
+
+Real feeds are messy. The whole calendar is expanded in one pass; only if that fails is it expanded
+series by series, so one broken RRULE costs that series and nothing else. Problems are reported by a
+hash of the UID, never by title.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
+import recurring_ical_events
+import x_wr_timezone
+
+from mentorledger.config import normalize_email
+from mentorledger.errors import SourceError
+from mentorledger.instances import Attendee, Instance, stable_hash
+
+UTC = dt.UTC
+_PAD = dt.timedelta(days=2)  # expansion margin; instances are clipped exactly afterwards
+
+
+@dataclass(slots=True)
+class ParsedCalendar:
+    instances: list[Instance] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # one line per event that could not be read
+
+
+def parse_ics(data: bytes, *, start: dt.datetime, end: dt.datetime, fallback_tz: ZoneInfo) -> ParsedCalendar:
+    """Instances that overlap [start, end) (aware datetimes). Raises SourceError if nothing is readable."""
+    calendar = _load(data)
+    try:
+        calendar = x_wr_timezone.to_standard(calendar)
+    except Exception as exc:  # an unknown X-WR-TIMEZONE: floating times fall back to the configured zone
+        result = ParsedCalendar(problems=[f"X-WR-TIMEZONE ignored ({_short(exc)})"])
+    else:
+        result = ParsedCalendar()
+    recurring = _recurring_uids(calendar)
+    query = (start - _PAD, end + _PAD)
+    try:
+        components = list(recurring_ical_events.of(calendar).between(*query))
+    except Exception:
+        components = list(_expand_series_by_series(calendar, query, result.problems))
+
+    seen: set[str] = set()
+    for component in components:
+        try:
+            instance = to_instance(component, recurring=recurring, fallback_tz=fallback_tz)
+        except Exception as exc:
+            result.problems.append(f"event {_uid_hint(component)}: {_short(exc)}")
+            continue
+        if instance.end <= start or instance.start >= end:
+            continue
+        if instance.occurrence in seen:  # duplicate VEVENTs of a one-off: keep them apart by start
+            instance = _with_recurrence_id(instance, instance.start.astimezone(UTC).isoformat())
+            if instance.occurrence in seen:
+                continue
+        seen.add(instance.occurrence)
+        result.instances.append(instance)
+    return result
+
+
+def _load(data: bytes) -> icalendar.Calendar:
+    text = data.decode("utf-8-sig", errors="replace")
+    stripped = text.lstrip()
+    if not stripped.upper().startswith("BEGIN:VCALENDAR"):
+        if stripped.upper().startswith("BEGIN:VEVENT"):  # a bare event, as some exporters write
+            text = (
+                f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//wrapped//EN\r\n{stripped}\r\nEND:VCALENDAR\r\n"
+            )
+        else:
+            head = "empty file" if not stripped else "it does not start with BEGIN:VCALENDAR"
+            raise SourceError(
+                f"not an iCalendar file ({head}); check that the path or URL points to an .ics feed"
+            )
+    try:
+        calendars = icalendar.Calendar.from_ical(text, multiple=True)
+    except Exception as exc:
+        raise SourceError(f"not a readable iCalendar file ({_short(exc)})") from None
+    if not calendars:
+        raise SourceError("not a readable iCalendar file (no VCALENDAR)")
+    first: icalendar.Calendar = calendars[0]
+    for extra in calendars[1:]:  # several VCALENDARs in one file: read them as one
+        for component in extra.subcomponents:
+            first.add_component(component)
+    return first
+
+
+def _recurring_uids(calendar: icalendar.Calendar) -> set[str]:
+    uids: set[str] = set()
+    for event in calendar.walk("VEVENT"):
+        if any(key in event for key in ("RRULE", "RDATE", "RECURRENCE-ID")):
+            uids.add(str(event.get("UID", "")))
+    return uids
+
+
+def _expand_series_by_series(
+    calendar: icalendar.Calendar, query: tuple[dt.datetime, dt.datetime], problems: list[str]
+) -> Iterator[icalendar.Event]:
+    timezones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
+    series: dict[str, list[Any]] = defaultdict(list)
+    for index, event in enumerate(calendar.walk("VEVENT")):
+        series[str(event.get("UID") or f"#no-uid-{index}")].append(event)
+    for uid, events in series.items():
+        single = icalendar.Calendar()
+        for key in ("VERSION", "PRODID", "X-WR-TIMEZONE"):
+            if key in calendar:
+                single[key] = calendar[key]
+        for component in (*timezones, *events):
+            single.add_component(component)
+        try:
+            yield from recurring_ical_events.of(single).between(*query)
+        except Exception as exc:
+            problems.append(f"event {stable_hash(uid)[:10]}: cannot expand its dates ({_short(exc)})")
+
+
+def to_instance(event: Any, *, recurring: set[str], fallback_tz: ZoneInfo) -> Instance:
+    """One expanded VEVENT as an Instance; raises ValueError for an event without a usable start."""
+    if "DTSTART" not in event:
+        raise ValueError("no DTSTART")
+    raw_start = event["DTSTART"].dt
+    all_day = isinstance(raw_start, dt.date) and not isinstance(raw_start, dt.datetime)
+    start = _aware(raw_start, fallback_tz)
+    if "DTEND" in event:
+        end = _aware(event["DTEND"].dt, fallback_tz)
+    elif "DURATION" in event:
+        end = start + event["DURATION"].dt
+    else:
+        end = start
+    uid = str(event.get("UID") or "") or "no-uid:" + stable_hash(str(event.get("DTSTART").to_ical()))
+    recurrence_id = None
+    if uid in recurring and "RECURRENCE-ID" in event:
+        recurrence_id = _aware(event["RECURRENCE-ID"].dt, fallback_tz).astimezone(UTC).isoformat()
+    return Instance(
+        uid=uid,
+        recurrence_id=recurrence_id,
+        start=start,
+        end=end,
+        all_day=all_day,
+        cancelled=str(event.get("STATUS", "")).strip().upper() == "CANCELLED",
+        transparent=str(event.get("TRANSP", "")).strip().upper() == "TRANSPARENT",
+        organizer=_address(event.get("ORGANIZER")),
+        attendees=tuple(_attendees(event.get("ATTENDEE"))),
+        summary=str(event.get("SUMMARY", "")),
+        categories=tuple(_categories(event.get("CATEGORIES"))),
+    )
+
+
+def _aware(value: dt.date | dt.datetime, fallback_tz: ZoneInfo) -> dt.datetime:
+    """Aware UTC datetime. Floating times (no zone, no X-WR-TIMEZONE) are read in the configured zone."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(0), tzinfo=fallback_tz)
+    elif value.tzinfo is None or value.utcoffset() is None:
+        value = value.replace(tzinfo=fallback_tz)
+    return value.astimezone(UTC)
+
+
+def _address(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return normalize_email(text) if text else None
+
+
+def _attendees(value: Any) -> Iterable[Attendee]:
+    if value is None:
+        return
+    for item in value if isinstance(value, list) else [value]:
+        email = _address(item)
+        if email:
+            params = getattr(item, "params", {}) or {}
+            yield Attendee(email=email, partstat=str(params.get("PARTSTAT", "NEEDS-ACTION")).upper())
+
+
+def _categories(value: Any) -> Iterable[str]:
+    if value is None:
+        return
+    for item in value if isinstance(value, list) else [value]:
+        cats = getattr(item, "cats", None)
+        if cats is None:
+            cats = str(item).split(",")
+        for cat in cats:
+            text = str(cat).strip()
+            if text:
+                yield text
+
+
+def _with_recurrence_id(instance: Instance, recurrence_id: str) -> Instance:
+    return replace(instance, recurrence_id=recurrence_id)
+
+
+def _uid_hint(component: Any) -> str:
+    try:
+        return stable_hash(str(component.get("UID", "")))[:10]
+    except Exception:
+        return "?"
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def _short(exc: BaseException) -> str:
+    """The exception, minus quoted calendar text: parser messages may quote a title or description."""
+    text = _QUOTED.sub("'…'", " ".join(str(exc).split()))
+    text = text if len(text) <= 160 else text[:157] + "…"
+    return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__

@@ -1,0 +1,53 @@
+"""The one shape every calendar source produces: an expanded event instance.
+
+ICS files, Google Calendar and any later source turn their events into ``Instance`` objects, so the
+counting rules exist once. An instance holds the title and categories only in memory, for the tag
+rule; they are never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Attendee:
+    email: str  # normalised: lower-case, no mailto:
+    partstat: str = "NEEDS-ACTION"  # upper-case iCalendar PARTSTAT
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    """One occurrence of an event, with aware start and end (all-day instances carry midnight UTC)."""
+
+    uid: str
+    # The occurrence's identity inside its series (original start, UTC ISO), or None for a one-off event,
+    # so that moving a one-off meeting updates its entry instead of replacing it.
+    recurrence_id: str | None
+    start: dt.datetime
+    end: dt.datetime
+    all_day: bool = False
+    cancelled: bool = False
+    transparent: bool = False
+    organizer: str | None = None
+    attendees: tuple[Attendee, ...] = ()
+    summary: str = field(default="", repr=False)
+    categories: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def occurrence(self) -> str:
+        """UID plus occurrence: the same meeting on two calendars has the same value."""
+        return f"{self.uid}\x1f{self.recurrence_id or ''}"
+
+    @property
+    def event_key(self) -> str:
+        """A stable, non-reversible key for this occurrence across calendars (rule 5: counted once)."""
+        return stable_hash(self.occurrence)
+
+
+def stable_hash(*parts: str) -> str:
+    """A short hex digest of the parts; used for keys that must not reveal what they identify."""
+    digest = hashlib.sha256("\x1e".join(parts).encode("utf-8"))
+    return digest.hexdigest()[:32]

@@ -1,0 +1,90 @@
+"""Opening the ledger database: the URL, SQLite settings, and migrations applied on first use."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from mentorledger.errors import UserError
+
+DATABASE_URL_ENV = "MENTORLEDGER_DATABASE_URL"
+DEFAULT_DATABASE_URL = "sqlite:///var/mentorledger.db"
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+_MIGRATION_LOCK_ID = 7_302_615_481  # PostgreSQL advisory lock: one process migrates at a time
+
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The explicit URL, else MENTORLEDGER_DATABASE_URL, else a SQLite file under ./var/."""
+    url = explicit or os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise UserError(
+            f"{DATABASE_URL_ENV}: {url!r} is not a database URL (e.g. postgresql+psycopg://host/db)"
+        ) from None
+    if parsed.drivername == "postgresql" or parsed.drivername == "postgres":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database).expanduser().resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        parsed = parsed.set(database=str(path))
+    return parsed.render_as_string(hide_password=False)
+
+
+def engine_for(url: str | None = None) -> Engine:
+    """A process-wide engine per URL, with the schema migrated to the newest version."""
+    resolved = database_url(url)
+    with _lock:
+        engine = _engines.get(resolved)
+        if engine is None:
+            engine = _create(resolved)
+            migrate(engine)
+            _engines[resolved] = engine
+    return engine
+
+
+def _create(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=60000")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to head. Safe to call from several processes at once."""
+    alembic_cfg = AlembicConfig()
+    alembic_cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
+        alembic_cfg.attributes["connection"] = connection
+        command.upgrade(alembic_cfg, "head")
+
+
+def dispose_all() -> None:
+    """Close every pooled connection (tests, and processes that fork)."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()

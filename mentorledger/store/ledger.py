@@ -1,0 +1,339 @@
+"""The ledger: counted entries per calendar, written idempotently, one transaction per calendar.
+
+Re-syncing a calendar compares the new entries with the stored ones by source key (rule 6):
+unchanged entries are not written at all; edited ones are updated; ones that disappeared from the
+window (deleted, cancelled, declined, no longer mentoring) are marked removed. Every change leaves an
+audit row. A sync that dies halfway leaves each calendar either fully old or fully new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.orm import Session
+
+from mentorledger.counting import Category, Entry
+from mentorledger.store.db import engine_for
+from mentorledger.store.schema import AuditRow, CalendarRow, CalendarRunRow, EntryRow
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarRef:
+    calendar_key: str
+    owner: str
+    kind: str
+    label: str  # safe to show and log: a path as written, a redacted URL, or a calendar id
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarState:
+    """What the previous sync of a calendar left behind, for conditional and incremental fetches."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+    rules_fingerprint: str | None = None
+    sync_token: str | None = None
+
+
+@dataclass(slots=True)
+class ApplyStats:
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    owner: str
+    calendar_key: str
+    source_key: str
+    event_key: str
+    start: dt.datetime
+    end: dt.datetime
+    category: Category
+    rule: str
+    group_id: str | None
+    participants: tuple[str, ...]
+    review: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """What is written about one calendar in one run, besides its entries."""
+
+    run_id: str
+    started_at: dt.datetime
+    outcome: str
+    error: str | None = None
+    dropped: dict[str, int] = field(default_factory=dict)
+    problems: Sequence[str] = ()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _snapshot(entry: Entry | EntryRow) -> dict[str, Any]:
+    """The audit's view of an entry: times, category and rule; never titles."""
+    if isinstance(entry, Entry):
+        start, end, category, rule = entry.start, entry.end, str(entry.category), entry.rule
+    else:
+        start, end, category, rule = entry.start_utc, entry.end_utc, entry.category, entry.rule
+    return {"start": start.isoformat(), "end": end.isoformat(), "category": category, "rule": rule}
+
+
+class Ledger:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Ledger:
+        """The ledger at ``url`` (default: MENTORLEDGER_DATABASE_URL, else ./var/), migrated to head."""
+        return cls(engine_for(url))
+
+    # -- reading -------------------------------------------------------------------------------------
+
+    def state(self, calendar_key: str) -> CalendarState | None:
+        with Session(self.engine) as session:
+            row = session.scalar(select(CalendarRow).where(CalendarRow.calendar_key == calendar_key))
+            if row is None:
+                return None
+            return CalendarState(
+                row.etag, row.last_modified, row.content_hash, row.rules_fingerprint, row.sync_token
+            )
+
+    def entries(
+        self,
+        calendar_keys: Collection[str],
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        owner: str | None = None,
+        include_excluded: bool = False,
+    ) -> list[StoredEntry]:
+        """Active entries of these calendars that overlap [start, end)."""
+        query = (
+            select(EntryRow, CalendarRow.calendar_key)
+            .join(CalendarRow, EntryRow.calendar_id == CalendarRow.id)
+            .where(
+                EntryRow.status == "active",
+                EntryRow.start_utc < end,
+                EntryRow.end_utc > start,
+                CalendarRow.calendar_key.in_(list(calendar_keys)),
+            )
+            .order_by(EntryRow.owner, EntryRow.start_utc)
+        )
+        if owner is not None:
+            query = query.where(EntryRow.owner == owner)
+        if not include_excluded:
+            query = query.where(EntryRow.review != "excluded")
+        with Session(self.engine) as session:
+            return [
+                StoredEntry(
+                    owner=row.owner,
+                    calendar_key=key,
+                    source_key=row.source_key,
+                    event_key=row.event_key,
+                    start=row.start_utc,
+                    end=row.end_utc,
+                    category=Category(row.category),
+                    rule=row.rule,
+                    group_id=row.group_id,
+                    participants=tuple(row.participants),
+                    review=row.review,
+                )
+                for row, key in session.execute(query)
+            ]
+
+    # -- writing -------------------------------------------------------------------------------------
+
+    def apply(
+        self,
+        ref: CalendarRef,
+        entries: Sequence[Entry],
+        *,
+        window: tuple[dt.datetime, dt.datetime],
+        state: CalendarState,
+        run: RunRecord,
+    ) -> ApplyStats:
+        """Make the calendar's stored entries inside ``window`` equal ``entries``, in one transaction."""
+        now = _now()
+        stats = ApplyStats()
+        with Session(self.engine) as session, session.begin():
+            calendar = self._calendar(session, ref)
+            stored = {
+                row.source_key: row
+                for row in session.scalars(select(EntryRow).where(EntryRow.calendar_id == calendar.id))
+            }
+            inserts: list[dict[str, Any]] = []
+            updates: list[dict[str, Any]] = []
+            audit: list[dict[str, Any]] = []
+            wanted: set[str] = set()
+            for entry in entries:
+                wanted.add(entry.source_key)
+                row = stored.get(entry.source_key)
+                values = {
+                    "owner": entry.owner,
+                    "event_key": entry.event_key,
+                    "start_utc": entry.start,
+                    "end_utc": entry.end,
+                    "category": str(entry.category),
+                    "rule": entry.rule,
+                    "group_id": entry.group_id,
+                    "participants": list(entry.participants),
+                    "fingerprint": entry.fingerprint,
+                    "status": "active",
+                    "updated_at": now,
+                    "removed_at": None,
+                }
+                if row is None:
+                    inserts.append(
+                        {
+                            **values,
+                            "source_key": entry.source_key,
+                            "calendar_id": calendar.id,
+                            "first_seen_at": now,
+                        }
+                    )
+                    action = "created"
+                elif row.status != "active":
+                    updates.append({**values, "id": row.id})
+                    action = "restored"
+                elif row.fingerprint != entry.fingerprint:
+                    updates.append({**values, "id": row.id})
+                    action = "updated"
+                else:
+                    stats.unchanged += 1
+                    continue
+                before = None if row is None else _snapshot(row)
+                audit.append(
+                    self._audit(
+                        entry.source_key, calendar.id, run.run_id, now, action, before, _snapshot(entry)
+                    )
+                )
+                if action == "created":
+                    stats.created += 1
+                else:
+                    stats.updated += 1
+
+            start, end = window
+            for key, row in stored.items():
+                if (
+                    key not in wanted
+                    and row.status == "active"
+                    and row.start_utc < end
+                    and row.end_utc > start
+                ):
+                    updates.append({"id": row.id, "status": "removed", "removed_at": now, "updated_at": now})
+                    audit.append(
+                        self._audit(key, calendar.id, run.run_id, now, "removed", _snapshot(row), None)
+                    )
+                    stats.removed += 1
+
+            if inserts:
+                session.execute(insert(EntryRow), inserts)
+            if updates:
+                session.execute(update(EntryRow), updates)
+            if audit:
+                session.execute(insert(AuditRow), audit)
+            self._finish(session, calendar, run, stats, state=state, success=True)
+        return stats
+
+    def record_unchanged(self, ref: CalendarRef, *, state: CalendarState, run: RunRecord) -> None:
+        """The feed and the rules are unchanged: nothing to write but the run's outcome."""
+        with Session(self.engine) as session, session.begin():
+            self._finish(session, self._calendar(session, ref), run, ApplyStats(), state=state, success=True)
+
+    def record_failure(self, ref: CalendarRef, *, run: RunRecord) -> None:
+        """The calendar could not be synced; its stored entries stay as they were."""
+        with Session(self.engine) as session, session.begin():
+            self._finish(session, self._calendar(session, ref), run, ApplyStats(), state=None, success=False)
+
+    # -- helpers -------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _calendar(session: Session, ref: CalendarRef) -> CalendarRow:
+        row = session.scalar(select(CalendarRow).where(CalendarRow.calendar_key == ref.calendar_key))
+        if row is None:
+            row = CalendarRow(
+                calendar_key=ref.calendar_key,
+                owner=ref.owner,
+                kind=ref.kind,
+                label=ref.label,
+                consecutive_failures=0,
+            )
+            session.add(row)
+            session.flush()
+        elif row.label != ref.label or row.owner != ref.owner:
+            row.label, row.owner = ref.label, ref.owner
+        return row
+
+    @staticmethod
+    def _audit(
+        source_key: str,
+        calendar_id: int,
+        run_id: str,
+        at: dt.datetime,
+        action: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        return {
+            "source_key": source_key,
+            "calendar_id": calendar_id,
+            "run_id": run_id,
+            "at": at,
+            "action": action,
+            "before": before,
+            "after": after,
+        }
+
+    @staticmethod
+    def _finish(
+        session: Session,
+        calendar: CalendarRow,
+        run: RunRecord,
+        stats: ApplyStats,
+        *,
+        state: CalendarState | None,
+        success: bool,
+    ) -> None:
+        now = _now()
+        calendar.last_attempt_at = now
+        if success:
+            assert state is not None
+            calendar.etag, calendar.last_modified = state.etag, state.last_modified
+            calendar.content_hash, calendar.rules_fingerprint = state.content_hash, state.rules_fingerprint
+            if state.sync_token != calendar.sync_token:
+                calendar.sync_token, calendar.sync_token_at = (
+                    state.sync_token,
+                    now if state.sync_token else None,
+                )
+            calendar.last_success_at = now
+            calendar.consecutive_failures = 0
+            calendar.last_error = None if run.outcome != "partial" else run.error
+        else:
+            calendar.consecutive_failures = (calendar.consecutive_failures or 0) + 1
+            calendar.last_error = run.error
+        session.add(
+            CalendarRunRow(
+                run_id=run.run_id,
+                calendar_id=calendar.id,
+                started_at=run.started_at,
+                finished_at=now,
+                outcome=run.outcome,
+                error=run.error,
+                created=stats.created,
+                updated=stats.updated,
+                removed=stats.removed,
+                unchanged=stats.unchanged,
+                dropped=dict(run.dropped),
+                problems=list(run.problems),
+            )
+        )

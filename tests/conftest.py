@@ -1,0 +1,71 @@
+"""Shared fixtures: a fresh ledger database per test, on SQLite or (``--backend=postgresql``) PostgreSQL.
+
+The whole suite runs on both backends in CI. On PostgreSQL every test gets its own schema, so tests
+stay independent and fast; outside CI an unreachable server skips the PostgreSQL run loudly.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from mentorledger.store.db import dispose_all
+
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=["sqlite", "postgresql"],
+        default=os.environ.get("MENTORLEDGER_TEST_BACKEND", "sqlite"),
+        help="ledger database for the tests (PostgreSQL URL: MENTORLEDGER_TEST_POSTGRES_URL)",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"mentorledger ledger backend: {config.getoption('--backend')}"
+
+
+def _postgres_url() -> str:
+    return os.environ.get("MENTORLEDGER_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+
+
+@pytest.fixture(scope="session")
+def backend(pytestconfig: pytest.Config) -> str:
+    chosen: str = pytestconfig.getoption("--backend")
+    if chosen == "postgresql":
+        try:
+            with create_engine(_postgres_url()).connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as exc:
+            message = f"PostgreSQL at {_postgres_url()} is not reachable ({exc.__class__.__name__})"
+            if os.environ.get("CI"):
+                pytest.fail(f"{message}; .ci/run should have started it", pytrace=False)
+            pytest.skip(f"SKIPPING POSTGRESQL RUN: {message}")
+    return chosen
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A ledger URL that no other test uses."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.db'}"
+        dispose_all()
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(_postgres_url())
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in _postgres_url() else "?"
+    yield f"{_postgres_url()}{separator}options=-csearch_path%3D{schema}"
+    dispose_all()
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
