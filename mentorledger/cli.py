@@ -195,7 +195,9 @@ def _print_hours(report: HoursReport, output: HoursFormat) -> None:
         return
     table = Table(title=f"Mentoring, {report.window.start} to {report.window.end}", title_justify="left")
     for column in ("Mentor", "E-mail", "Hours", "Group", "Mentee", "Tag", "Entries"):
-        table.add_column(column, justify="left" if column in ("Mentor", "E-mail") else "right")
+        table.add_column(
+            column, justify="left" if column in ("Mentor", "E-mail") else "right", no_wrap=column == "Mentor"
+        )
     for m in report.mentors:
         table.add_row(
             m.name,

@@ -67,6 +67,7 @@ class Entry:
     rule: str
     group_id: str | None
     participants: tuple[str, ...]  # roster members among organizer and attendees, other than the owner
+    revision: str = ""  # see Instance.revision
 
     @property
     def fingerprint(self) -> str:
@@ -78,6 +79,7 @@ class Entry:
             self.rule,
             self.group_id or "",
             ",".join(self.participants),
+            self.revision,
         )
 
 
@@ -222,6 +224,7 @@ def count_instances(
                 rule=match.rule,
                 group_id=match.group_id,
                 participants=tuple(sorted((participants & book.roster) - {owner})),
+                revision=instance.revision,
             )
         )
     return result

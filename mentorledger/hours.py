@@ -52,12 +52,28 @@ def resolve_window(config: Config, start: dt.date | None, end: dt.date | None) -
     return Window(start=start or default.start, end=end or default.end)
 
 
+def one_copy_per_occurrence(entries: list[StoredEntry]) -> list[StoredEntry]:
+    """Rule 5: an occurrence on several of one owner's calendars counts once. Copies usually agree;
+    when they do not (a stale copy), the newest revision wins, then the higher category."""
+    best: dict[tuple[str, str], StoredEntry] = {}
+    for entry in entries:
+        key = (entry.owner, entry.event_key)
+        current = best.get(key)
+        if current is None or _rank(entry) > _rank(current):
+            best[key] = entry
+    return list(best.values())
+
+
+def _rank(entry: StoredEntry) -> tuple[str, int, str]:
+    return (entry.revision, entry.category.priority, entry.source_key)
+
+
 def minutes_by_owner(
     entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
 ) -> dict[str, tuple[dict[Category, int], int]]:
     """Per owner: minutes by category, and the number of distinct occurrences with a counted minute."""
     by_owner: dict[str, list[StoredEntry]] = defaultdict(list)
-    for entry in entries:
+    for entry in one_copy_per_occurrence(entries):
         by_owner[entry.owner].append(entry)
     result: dict[str, tuple[dict[Category, int], int]] = {}
     for owner, items in by_owner.items():

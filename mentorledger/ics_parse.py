@@ -1,4 +1,4 @@
-"""Reading ICS data into instances: icalendar parses, x-wr-timezone fixes Google-style feeds,
+"""Reading ICS data into instances: icalendar parses, floating times are read in X-WR-TIMEZONE,
 recurring-ical-events expands series (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides).
 
 Real feeds are messy. The whole calendar is expanded in one pass; only if that fails is it expanded
@@ -22,7 +22,7 @@ import x_wr_timezone
 
 from mentorledger.config import normalize_email
 from mentorledger.errors import SourceError
-from mentorledger.instances import Attendee, Instance, stable_hash
+from mentorledger.instances import Attendee, Instance, revision_of, stable_hash
 
 UTC = dt.UTC
 _PAD = dt.timedelta(days=2)  # expansion margin; instances are clipped exactly afterwards
@@ -37,16 +37,12 @@ class ParsedCalendar:
 def parse_ics(data: bytes, *, start: dt.datetime, end: dt.datetime, fallback_tz: ZoneInfo) -> ParsedCalendar:
     """Instances that overlap [start, end) (aware datetimes). Raises SourceError if nothing is readable."""
     calendar = _load(data)
-    try:
-        calendar = x_wr_timezone.to_standard(calendar)
-    except Exception as exc:  # an unknown X-WR-TIMEZONE: floating times fall back to the configured zone
-        result = ParsedCalendar(problems=[f"X-WR-TIMEZONE ignored ({_short(exc)})"])
-    else:
-        result = ParsedCalendar()
+    result = ParsedCalendar()
+    calendar = _floating_in_calendar_zone(calendar, result.problems)
     recurring = _recurring_uids(calendar)
     query = (start - _PAD, end + _PAD)
     try:
-        components = list(recurring_ical_events.of(calendar).between(*query))
+        components = list(_expand(calendar, query))
     except Exception:
         components = list(_expand_series_by_series(calendar, query, result.problems))
 
@@ -94,6 +90,39 @@ def _load(data: bytes) -> icalendar.Calendar:
     return first
 
 
+class _FloatingOnlyWalker(x_wr_timezone.UTCChangingWalker):  # type: ignore[misc]
+    """Reads floating times in X-WR-TIMEZONE and leaves every zoned time alone.
+
+    ``x_wr_timezone.to_standard`` also moves UTC times into that zone, which shifts a UTC-anchored
+    series across DST (rule 4 says UTC stays UTC), and it takes any tzinfo whose ``tzname()`` is None
+    for floating, which is what a VTIMEZONE without TZNAME (Exchange) produces.
+    """
+
+    def walk_value_datetime(self, value: dt.datetime) -> dt.datetime:
+        return value.replace(tzinfo=self.new_timezone) if value.tzinfo is None else value
+
+
+def _floating_in_calendar_zone(calendar: icalendar.Calendar, problems: list[str]) -> icalendar.Calendar:
+    name = calendar.get("X-WR-TIMEZONE")
+    if name is None:
+        return calendar
+    try:
+        zone = ZoneInfo(str(name).strip())
+    except Exception:
+        problems.append("X-WR-TIMEZONE is not an IANA time zone; floating times use the configured zone")
+        return calendar
+    converted: icalendar.Calendar = _FloatingOnlyWalker(zone).walk(calendar)
+    return converted
+
+
+def _expand(calendar: icalendar.Calendar, query: tuple[dt.datetime, dt.datetime]) -> Iterable[Any]:
+    """Expand the series. ``recurring_ical_events.of`` would apply ``to_standard`` again (moving UTC
+    times), so the query is built directly on the calendar whose floating times are already zoned."""
+    query_object = recurring_ical_events.CalendarQuery(calendar, False, ("VEVENT",), False)
+    components: Iterable[Any] = query_object.between(*query)
+    return components
+
+
 def _recurring_uids(calendar: icalendar.Calendar) -> set[str]:
     uids: set[str] = set()
     for event in calendar.walk("VEVENT"):
@@ -117,7 +146,7 @@ def _expand_series_by_series(
         for component in (*timezones, *events):
             single.add_component(component)
         try:
-            yield from recurring_ical_events.of(single).between(*query)
+            yield from _expand(single, query)
         except Exception as exc:
             problems.append(f"event {stable_hash(uid)[:10]}: cannot expand its dates ({_short(exc)})")
 
@@ -149,9 +178,23 @@ def to_instance(event: Any, *, recurring: set[str], fallback_tz: ZoneInfo) -> In
         transparent=str(event.get("TRANSP", "")).strip().upper() == "TRANSPARENT",
         organizer=_address(event.get("ORGANIZER")),
         attendees=tuple(_attendees(event.get("ATTENDEE"))),
+        revision=revision_of(_sequence(event), _last_modified(event, fallback_tz)),
         summary=str(event.get("SUMMARY", "")),
         categories=tuple(_categories(event.get("CATEGORIES"))),
     )
+
+
+def _sequence(event: Any) -> int:
+    try:
+        return int(str(event.get("SEQUENCE", 0)).strip() or 0)
+    except ValueError:
+        return 0
+
+
+def _last_modified(event: Any, fallback_tz: ZoneInfo) -> dt.datetime | None:
+    value = event.get("LAST-MODIFIED")
+    moment = getattr(value, "dt", None)
+    return _aware(moment, fallback_tz) if isinstance(moment, dt.date) else None
 
 
 def _aware(value: dt.date | dt.datetime, fallback_tz: ZoneInfo) -> dt.datetime:

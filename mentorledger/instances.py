@@ -33,6 +33,8 @@ class Instance:
     transparent: bool = False
     organizer: str | None = None
     attendees: tuple[Attendee, ...] = ()
+    # Which copy is newer when one occurrence appears on several calendars: SEQUENCE, then LAST-MODIFIED.
+    revision: str = ""
     summary: str = field(default="", repr=False)
     categories: tuple[str, ...] = field(default=(), repr=False)
 
@@ -45,6 +47,12 @@ class Instance:
     def event_key(self) -> str:
         """A stable, non-reversible key for this occurrence across calendars (rule 5: counted once)."""
         return stable_hash(self.occurrence)
+
+
+def revision_of(sequence: int, modified: dt.datetime | None) -> str:
+    """A string that sorts like (SEQUENCE, LAST-MODIFIED): later edits sort higher."""
+    stamp = modified.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S") if modified else ""
+    return f"{max(sequence, 0):08d}|{stamp}"
 
 
 def stable_hash(*parts: str) -> str:

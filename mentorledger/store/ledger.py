@@ -61,6 +61,7 @@ class StoredEntry:
     group_id: str | None
     participants: tuple[str, ...]
     review: str
+    revision: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +148,7 @@ class Ledger:
                     group_id=row.group_id,
                     participants=tuple(row.participants),
                     review=row.review,
+                    revision=row.revision,
                 )
                 for row, key in session.execute(query)
             ]
@@ -188,6 +190,7 @@ class Ledger:
                     "group_id": entry.group_id,
                     "participants": list(entry.participants),
                     "fingerprint": entry.fingerprint,
+                    "revision": entry.revision,
                     "status": "active",
                     "updated_at": now,
                     "removed_at": None,

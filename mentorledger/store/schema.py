@@ -33,7 +33,11 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 
 class Base(DeclarativeBase):
-    type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dt.datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+    }
 
 
 class CalendarRow(Base):
@@ -76,6 +80,7 @@ class EntryRow(Base):
     group_id: Mapped[str | None] = mapped_column(String(128))
     participants: Mapped[list[str]]
     fingerprint: Mapped[str] = mapped_column(String(64))
+    revision: Mapped[str] = mapped_column(String(64), default="")  # SEQUENCE|LAST-MODIFIED, for duplicates
     status: Mapped[str] = mapped_column(String(16), default="active")
     review: Mapped[str] = mapped_column(String(16), default="pending")  # pending | confirmed | excluded
     first_seen_at: Mapped[dt.datetime]

@@ -75,6 +75,7 @@ def upgrade() -> None:
         sa.Column("group_id", sa.String(length=128), nullable=True),
         sa.Column("participants", sa.JSON(), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("revision", sa.String(length=64), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("review", sa.String(length=16), nullable=False),
         sa.Column("first_seen_at", sa.DateTime(timezone=True), nullable=False),
