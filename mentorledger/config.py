@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
@@ -184,7 +184,7 @@ class CalendarSource(_Model):
 
     @property
     def is_url(self) -> bool:
-        return self.ics is not None and self.ics.lower().startswith(("http://", "https://", "webcal://"))
+        return self.ics is not None and is_url(self.ics)
 
 
 class Config(_Model):
@@ -227,14 +227,23 @@ class Config(_Model):
     def resolve_ics(self, source: CalendarSource) -> str:
         """An ICS source as a URL or an absolute path (relative paths are relative to the config file)."""
         assert source.ics is not None
-        if source.is_url:
-            return (
-                "https://" + source.ics[len("webcal://") :]
-                if source.ics.lower().startswith("webcal://")
-                else source.ics
-            )
-        path = Path(source.ics).expanduser()
-        return str(path if path.is_absolute() else (self.base_dir / path).resolve())
+        return resolve_ics_reference(source.ics, self.base_dir)
+
+
+def is_url(reference: str) -> bool:
+    return reference.lower().startswith(("http://", "https://", "webcal://"))
+
+
+def resolve_ics_reference(reference: str, base_dir: Path) -> str:
+    """A URL (webcal:// read as https://) or an absolute path, relative paths against ``base_dir``."""
+    if is_url(reference):
+        return (
+            "https://" + reference[len("webcal://") :]
+            if reference.lower().startswith("webcal://")
+            else reference
+        )
+    path = Path(reference).expanduser()
+    return str(path if path.is_absolute() else (base_dir / path).resolve())
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -270,21 +279,32 @@ def check_config(path: str | Path) -> tuple[list[str], Config | None]:
     if not isinstance(data, dict):
         return [f"{file}: expected a YAML mapping with keys such as institution, timezone, people"], None
 
-    data = dict(data)
-    data["base_dir"] = file.resolve().parent
-    data["source_path"] = file.resolve()
+    located: list[tuple[Sequence[str | int], str]] = [
+        ((key,), _UNKNOWN_KEY) for key in _INTERNAL_KEYS if key in data
+    ]
+    fields = {key: value for key, value in data.items() if key not in _INTERNAL_KEYS}
+    base_dir = file.resolve().parent
+    config: Config | None = None
     try:
-        config = Config.model_validate(data, context={"internal": True})
+        config = Config.model_validate(
+            {**fields, "base_dir": base_dir, "source_path": file.resolve()}, context={"internal": True}
+        )
     except ValidationError as exc:
-        return [_describe(file, root, err["loc"], _reason(err)) for err in exc.errors()], None
-    problems = [_describe(file, root, loc, reason) for loc, reason in _cross_check(config)]
+        located += [(err["loc"], _reason(err)) for err in exc.errors()]
+    # References and files are checked even when the schema is not valid, so one pass shows everything.
+    located += _cross_check(fields, base_dir)
+    problems = [_describe(file, root, loc, reason) for loc, reason in located]
     return problems, (None if problems else config)
+
+
+_INTERNAL_KEYS = ("base_dir", "source_path")
+_UNKNOWN_KEY = "unknown key (check the spelling; see config/README.md for the keys)"
 
 
 def _reason(error: Any) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
-        return "unknown key (check the spelling; see config/README.md for the keys)"
+        return _UNKNOWN_KEY
     if kind == "missing":
         return "required key is missing"
     message: str = error["msg"]
@@ -295,61 +315,102 @@ def _reason(error: Any) -> str:
     return message
 
 
-def _cross_check(config: Config) -> Iterable[tuple[Sequence[str | int], str]]:
-    """Problems pydantic cannot see: references between sections, duplicates, missing files."""
+def _cross_check(data: dict[str, Any], base_dir: Path) -> list[tuple[Sequence[str | int], str]]:
+    """Problems a schema cannot see: references between sections, duplicates, missing files.
+
+    Works on the raw YAML data, leniently (malformed items are the schema's to report), so that these
+    problems are reported together with schema errors rather than after they are fixed."""
+    problems: list[tuple[Sequence[str | int], str]] = []
     known: dict[str, int] = {}
-    for i, person in enumerate(config.people):
-        if person.email in known:
-            yield (
-                ("people", i, "email"),
-                f"{person.email} is listed twice (also people[{known[person.email]}])",
+    for i, person in _items(data, "people"):
+        email = _raw_email(person.get("email"))
+        if email is None:
+            continue
+        if email in known:
+            problems.append(
+                (("people", i, "email"), f"{email} is listed twice (also people[{known[email]}])")
             )
-        known.setdefault(person.email, i)
+        known.setdefault(email, i)
 
-    def unknown(email: str) -> str:
-        return f"{email} is not in people; add them to people or fix the address"
+    # A malformed roster address is the schema's error; checking references against a roster we could
+    # not read would add a false "not in people" for each of them.
+    roster_readable = all(_EMAIL.match(email) for email in known)
 
-    for i, rel in enumerate(config.relationships):
+    def check_known(loc: tuple[str | int, ...], value: Any) -> None:
+        email = _raw_email(value)
+        if roster_readable and email is not None and email not in known:
+            problems.append((loc, f"{email} is not in people; add them to people or fix the address"))
+
+    for i, rel in _items(data, "relationships"):
         for role in ("mentor", "mentee"):
-            if getattr(rel, role) not in known:
-                yield ("relationships", i, role), unknown(getattr(rel, role))
+            check_known(("relationships", i, role), rel.get(role))
 
     seen_groups: dict[str, int] = {}
-    for i, group in enumerate(config.groups):
-        if group.id in seen_groups:
-            yield (
-                ("groups", i, "id"),
-                f"group id {group.id!r} is used twice (also groups[{seen_groups[group.id]}])",
-            )
-        seen_groups.setdefault(group.id, i)
-        seen_members: set[str] = set()
-        for j, member in enumerate(group.members):
-            if member not in known:
-                yield ("groups", i, "members", j), unknown(member)
-            if member in seen_members:
-                yield ("groups", i, "members", j), f"{member} is listed twice in this group"
-            seen_members.add(member)
-
-    seen_sources: dict[tuple[str, str, str], int] = {}
-    for i, cal in enumerate(config.calendars):
-        if cal.owner not in known:
-            yield ("calendars", i, "owner"), unknown(cal.owner)
-        key = (cal.owner, cal.kind, cal.reference)
-        if key in seen_sources:
-            yield (
-                ("calendars", i, cal.kind),
-                f"the same calendar is listed twice (also calendars[{seen_sources[key]}])",
-            )
-        seen_sources.setdefault(key, i)
-        if cal.ics is not None and not cal.is_url:
-            if "://" in cal.ics:
-                yield ("calendars", i, "ics"), f"{cal.ics!r}: only http, https and webcal URLs are supported"
-            elif not Path(config.resolve_ics(cal)).is_file():
-                yield (
-                    ("calendars", i, "ics"),
-                    f"calendar file {cal.ics!r} not found (looked in {config.resolve_ics(cal)}); "
-                    "paths are relative to the configuration file",
+    for i, group in _items(data, "groups"):
+        group_id = group.get("id")
+        if isinstance(group_id, str):
+            if group_id in seen_groups:
+                problems.append(
+                    (
+                        ("groups", i, "id"),
+                        f"group id {group_id!r} is used twice (also groups[{seen_groups[group_id]}])",
+                    )
                 )
+            seen_groups.setdefault(group_id, i)
+        members = group.get("members")
+        seen_members: set[str] = set()
+        for j, member in enumerate(members if isinstance(members, list) else []):
+            check_known(("groups", i, "members", j), member)
+            email = _raw_email(member)
+            if email in seen_members:
+                problems.append((("groups", i, "members", j), f"{email} is listed twice in this group"))
+            if email is not None:
+                seen_members.add(email)
+
+    seen_sources: dict[tuple[str | None, str, str], int] = {}
+    for i, cal in _items(data, "calendars"):
+        check_known(("calendars", i, "owner"), cal.get("owner"))
+        for kind in ("ics", "google"):
+            reference = cal.get(kind)
+            if not isinstance(reference, str) or not reference:
+                continue
+            key = (_raw_email(cal.get("owner")), kind, reference)
+            if key in seen_sources:
+                problems.append(
+                    (
+                        ("calendars", i, kind),
+                        f"the same calendar is listed twice (also calendars[{seen_sources[key]}])",
+                    )
+                )
+            seen_sources.setdefault(key, i)
+            if kind == "ics" and not is_url(reference):
+                if "://" in reference:
+                    problems.append(
+                        (
+                            ("calendars", i, "ics"),
+                            f"{reference!r}: only http, https and webcal URLs are supported",
+                        )
+                    )
+                elif not Path(resolve_ics_reference(reference, base_dir)).is_file():
+                    problems.append(
+                        (
+                            ("calendars", i, "ics"),
+                            f"calendar file {reference!r} not found (looked in {resolve_ics_reference(reference, base_dir)}); "
+                            "paths are relative to the configuration file",
+                        )
+                    )
+    return problems
+
+
+def _items(data: dict[str, Any], section: str) -> list[tuple[int, dict[str, Any]]]:
+    values = data.get(section)
+    if not isinstance(values, list):
+        return []
+    return [(i, item) for i, item in enumerate(values) if isinstance(item, dict)]
+
+
+def _raw_email(value: Any) -> str | None:
+    return normalize_email(value) if isinstance(value, str) and value.strip() else None
 
 
 def _describe(file: Path, root: yaml.Node | None, loc: Sequence[str | int], reason: str) -> str:

@@ -40,6 +40,7 @@ def parse_ics(data: bytes, *, start: dt.datetime, end: dt.datetime, fallback_tz:
     result = ParsedCalendar()
     calendar = _floating_in_calendar_zone(calendar, result.problems)
     recurring = _recurring_uids(calendar)
+    flags = _source_flags(calendar, fallback_tz)
     query = (start - _PAD, end + _PAD)
     try:
         components = list(_expand(calendar, query))
@@ -49,7 +50,12 @@ def parse_ics(data: bytes, *, start: dt.datetime, end: dt.datetime, fallback_tz:
     seen: set[str] = set()
     for component in components:
         try:
-            instance = to_instance(component, recurring=recurring, fallback_tz=fallback_tz)
+            instance = to_instance(
+                component,
+                recurring=recurring,
+                fallback_tz=fallback_tz,
+                flags=_flags_for(component, flags, fallback_tz),
+            )
         except Exception as exc:
             result.problems.append(f"event {_uid_hint(component)}: {_short(exc)}")
             continue
@@ -131,6 +137,58 @@ def _recurring_uids(calendar: icalendar.Calendar) -> set[str]:
     return uids
 
 
+@dataclass(frozen=True, slots=True)
+class SourceFlags:
+    """Facts about a source VEVENT that expansion loses: recurring-ical-events turns a DATE start with
+    a DATE-TIME end into a midnight datetime, and swaps an end that lies before the start."""
+
+    all_day: bool = False
+    reversed: bool = False
+
+
+_FlagKey = tuple[str, str | None]
+
+
+def _source_flags(calendar: icalendar.Calendar, fallback_tz: ZoneInfo) -> dict[_FlagKey, SourceFlags]:
+    flags: dict[_FlagKey, SourceFlags] = {}
+    for event in calendar.walk("VEVENT"):
+        start = getattr(event.get("DTSTART"), "dt", None)
+        if start is None:
+            continue
+        all_day = not isinstance(start, dt.datetime)
+        reversed_ = False
+        end = getattr(event.get("DTEND"), "dt", None)
+        try:
+            if end is not None:
+                reversed_ = _aware(end, fallback_tz) < _aware(start, fallback_tz)
+            elif isinstance(duration := getattr(event.get("DURATION"), "dt", None), dt.timedelta):
+                reversed_ = duration < dt.timedelta(0)
+        except (TypeError, AttributeError):
+            pass
+        if all_day or reversed_:
+            flags[(str(event.get("UID", "")), _recurrence_key(event, fallback_tz))] = SourceFlags(
+                all_day, reversed_
+            )
+    return flags
+
+
+def _recurrence_key(event: Any, fallback_tz: ZoneInfo) -> str | None:
+    value = getattr(event.get("RECURRENCE-ID"), "dt", None)
+    return None if value is None else _aware(value, fallback_tz).isoformat()
+
+
+def _flags_for(component: Any, flags: dict[_FlagKey, SourceFlags], fallback_tz: ZoneInfo) -> SourceFlags:
+    """The flags of the override this instance comes from, else of its series' master."""
+    if not flags:
+        return _NO_FLAGS
+    uid = str(component.get("UID", ""))
+    override = flags.get((uid, _recurrence_key(component, fallback_tz)))
+    return override if override is not None else flags.get((uid, None), _NO_FLAGS)
+
+
+_NO_FLAGS = SourceFlags()
+
+
 def _expand_series_by_series(
     calendar: icalendar.Calendar, query: tuple[dt.datetime, dt.datetime], problems: list[str]
 ) -> Iterator[icalendar.Event]:
@@ -151,12 +209,14 @@ def _expand_series_by_series(
             problems.append(f"event {stable_hash(uid)[:10]}: cannot expand its dates ({_short(exc)})")
 
 
-def to_instance(event: Any, *, recurring: set[str], fallback_tz: ZoneInfo) -> Instance:
+def to_instance(
+    event: Any, *, recurring: set[str], fallback_tz: ZoneInfo, flags: SourceFlags = _NO_FLAGS
+) -> Instance:
     """One expanded VEVENT as an Instance; raises ValueError for an event without a usable start."""
     if "DTSTART" not in event:
         raise ValueError("no DTSTART")
     raw_start = event["DTSTART"].dt
-    all_day = isinstance(raw_start, dt.date) and not isinstance(raw_start, dt.datetime)
+    all_day = flags.all_day or not isinstance(raw_start, dt.datetime)
     start = _aware(raw_start, fallback_tz)
     if "DTEND" in event:
         end = _aware(event["DTEND"].dt, fallback_tz)
@@ -164,6 +224,8 @@ def to_instance(event: Any, *, recurring: set[str], fallback_tz: ZoneInfo) -> In
         end = start + event["DURATION"].dt
     else:
         end = start
+    if flags.reversed and end > start:  # undo the expansion's swap: rule 2 drops negative lengths
+        start, end = end, start
     uid = str(event.get("UID") or "") or "no-uid:" + stable_hash(str(event.get("DTSTART").to_ical()))
     recurrence_id = None
     if uid in recurring and "RECURRENCE-ID" in event:

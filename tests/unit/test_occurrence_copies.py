@@ -55,7 +55,9 @@ def test_a_stale_copy_on_another_calendar_does_not_add_minutes(tmp_path: Path, d
 def test_identical_copies_count_once_in_the_higher_category(tmp_path: Path, database_url: str) -> None:
     # The work copy lists the mentee (category mentee); the personal copy has no attendees (tag only).
     attendee = "ATTENDEE;PARTSTAT=ACCEPTED:mailto:ben@x.edu\r\n"
-    work = _event("20260210T180000", "20260210T190000", sequence=0, modified="20260101T000000Z", attendees=attendee)
+    work = _event(
+        "20260210T180000", "20260210T190000", sequence=0, modified="20260101T000000Z", attendees=attendee
+    )
     personal = _event("20260210T180000", "20260210T190000", sequence=0, modified="20260101T000000Z")
     row = _hours(_department(tmp_path, work, personal), database_url)
     assert row["minutes"] == 60
