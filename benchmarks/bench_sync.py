@@ -54,7 +54,9 @@ def write_department(root: Path, calendars: int, events: int, seed: int = 7) -> 
             lines.append("END:VEVENT")
         lines.append("END:VCALENDAR")
         (root / "cals" / f"c{i}.ics").write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
-    roster = "\n".join(f"  - {{email: {p}, name: P{i}, department: D, rank: other}}" for i, p in enumerate(people))
+    roster = "\n".join(
+        f"  - {{email: {p}, name: P{i}, department: D, rank: other}}" for i, p in enumerate(people)
+    )
     rels = "\n".join(
         f"  - {{mentor: {people[i]}, mentee: {people[(i + 1) % len(people)]}, kind: dyad, start: 2025-07-01}}"
         for i in range(0, len(people), 2)
@@ -76,7 +78,9 @@ def timed(label: str, fn: Callable[[], object]) -> tuple[str, float, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--calendars", type=int, default=40)
     parser.add_argument("--events", type=int, default=300)
     args = parser.parse_args()
@@ -97,7 +101,9 @@ def main() -> None:
         rows = [timed("baseline: icalendar parse only", baseline)]
         rows.append(timed("first sync (parse, expand, count, write)", lambda: sync("first")))
         rows.append(timed("re-sync, nothing changed", lambda: sync("unchanged")))
-        changed = config.model_copy(update={"counting": config.counting.model_copy(update={"keywords": ["1:1"]})})
+        changed = config.model_copy(
+            update={"counting": config.counting.model_copy(update={"keywords": ["1:1"]})}
+        )
         rows.append(timed("re-sync after a rules change (reparse)", lambda: sync("reparse", changed)))
 
     base = rows[0][1]
