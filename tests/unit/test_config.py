@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
-from support import ANA, make_config
 
 from mentorledger.config import Config, Window, check_config, load_config
 from mentorledger.counting import RuleBook
 from mentorledger.errors import ConfigError
+from tests.unit.support import ANA, make_config
 
 GOOD = """\
 institution: Example School of Medicine

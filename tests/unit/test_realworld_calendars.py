@@ -7,10 +7,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from support import parse, utc
 
 from mentorledger.errors import SourceError
 from mentorledger.ics_parse import ParsedCalendar
+from tests.unit.support import parse, utc
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 REALWORLD = DATA / "realworld"

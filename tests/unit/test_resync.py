@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from icsbuild import calendar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from support import ANA, DEE, utc, write_config
 
 from mentorledger.hours import compute_hours
 from mentorledger.store.schema import AuditRow, CalendarRunRow, EntryRow
 from mentorledger.sync import SyncContext, sync_batch
+from tests.unit.icsbuild import calendar
+from tests.unit.support import ANA, DEE, utc, write_config
 
 ONE_TO_ONE = """
 UID:one@example.edu

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from icsbuild import calendar
-from support import ANA, BEN, CY, DEE, EVE, FAY, GUS, HAL, IVY, make_config, only_instance, parse
-
 from mentorledger.counting import Category, DropReason, RuleBook, classify, count_instances
 from mentorledger.uids import group_session_uid
+from tests.unit.icsbuild import calendar
+from tests.unit.support import ANA, BEN, CY, DEE, EVE, FAY, GUS, HAL, IVY, make_config, only_instance, parse
 
 BOOK = RuleBook(make_config())
 MID_OCTOBER = "DTSTART:20251015T140000Z\nDTEND:20251015T150000Z\n"

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from icsbuild import calendar
-from support import ANA, BEN, DEE, make_config, only_instance, parse, utc
-
 from mentorledger.counting import Category, DropReason, RuleBook, count_instances, drop_reason
 from mentorledger.instances import Attendee, Instance
+from tests.unit.icsbuild import calendar
+from tests.unit.support import ANA, BEN, DEE, make_config, only_instance, parse, utc
 
 TAGGED = "SUMMARY:#mentoring check-in\nUID:{uid}@example.edu\n"
 

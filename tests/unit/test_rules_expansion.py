@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from icsbuild import calendar
-from support import ANA, make_config, parse, starts, utc
-
 from mentorledger.counting import DropReason, RuleBook, count_instances
+from tests.unit.icsbuild import calendar
+from tests.unit.support import ANA, make_config, parse, starts, utc
 
 # A weekly Monday 10:00-11:00 New York series (EDT: 14:00-15:00Z) starting 2025-09-15, four times.
 WEEKLY = """

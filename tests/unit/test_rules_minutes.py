@@ -7,12 +7,12 @@ import datetime as dt
 
 from hypothesis import given
 from hypothesis import strategies as st
-from icsbuild import calendar
-from support import ANA, BEN, DEE, WINDOW_END, WINDOW_START, make_config, parse, utc, write_config
 
 from mentorledger.counting import Category, Interval, RuleBook, allocate_minutes, count_instances
 from mentorledger.hours import compute_hours
 from mentorledger.sync import SyncContext, sync_batch
+from tests.unit.icsbuild import calendar
+from tests.unit.support import ANA, BEN, DEE, WINDOW_END, WINDOW_START, make_config, parse, utc, write_config
 
 G, M, T = Category.GROUP, Category.MENTEE, Category.TAG
 RANK = {G: 3, M: 2, T: 1}  # rule 3's priority, written out by hand

@@ -6,12 +6,11 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from icsbuild import EASTERN_STANDARD_TIME_VTIMEZONE, calendar
-from support import ANA, NEW_YORK, only_instance, parse, starts, utc, write_config
-
 from mentorledger.config import Window
 from mentorledger.counting import window_bounds
 from mentorledger.sync import SyncContext, sync_batch
+from tests.unit.icsbuild import EASTERN_STANDARD_TIME_VTIMEZONE, calendar
+from tests.unit.support import ANA, NEW_YORK, only_instance, parse, starts, utc, write_config
 
 CASES = Path(__file__).resolve().parent.parent / "data" / "cases"
 BERLIN = ZoneInfo("Europe/Berlin")
