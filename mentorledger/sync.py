@@ -7,8 +7,11 @@ and reasons, never titles.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -24,6 +27,7 @@ from mentorledger.retry import Backoff, call_with_retries
 from mentorledger.store.ledger import CalendarRef, CalendarState, Ledger, RunRecord
 
 Outcome = str  # "synced" | "unchanged" | "partial" | "failed"
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +99,15 @@ def sync_calendar(context: SyncContext, source: CalendarSource, *, client: httpx
     except SourceError as exc:
         context.ledger.record_failure(ref, run=RunRecord(context.run_id, started, "failed", exc.reason))
         return CalendarOutcome(ref.calendar_key, ref.owner, ref.label, "failed", exc.reason)
+    except Exception as exc:  # a bug or an outage in one calendar must not cost the rest of the batch
+        reason = f"unexpected {exc.__class__.__name__} while syncing; see the log"
+        # Frames only: exception messages from parsers can quote calendar text (titles, descriptions).
+        _log.error(
+            "%s (%s): %s\n%s", ref.label, ref.owner, reason, "".join(traceback.format_tb(exc.__traceback__))
+        )
+        with contextlib.suppress(Exception):
+            context.ledger.record_failure(ref, run=RunRecord(context.run_id, started, "failed", reason))
+        return CalendarOutcome(ref.calendar_key, ref.owner, ref.label, "failed", reason)
 
 
 def _sync_ics(

@@ -163,14 +163,17 @@ def test_a_sync_that_dies_halfway_leaves_each_calendar_whole_and_the_next_run_co
     original = Ledger._finish
     calls = {"n": 0}
 
+    class WorkerKilled(BaseException):
+        """Stands in for SIGKILL: nothing in the sync may catch it."""
+
     def crash_on_second_calendar(*args: object, **kwargs: object) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
-            raise RuntimeError("worker killed")
+            raise WorkerKilled
         original(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Ledger, "_finish", staticmethod(crash_on_second_calendar))
-    with pytest.raises(RuntimeError, match="worker killed"):
+    with pytest.raises(WorkerKilled):
         sync_batch(_context(config, ledger, "r1"), config.calendars)
 
     with Session(ledger.engine) as session:
@@ -183,3 +186,31 @@ def test_a_sync_that_dies_halfway_leaves_each_calendar_whole_and_the_next_run_co
     assert sorted(o.outcome for o in outcomes) == ["synced", "unchanged"]
     with Session(ledger.engine) as session:
         assert session.scalar(select(func.count()).select_from(EntryRow)) == 2
+
+
+def test_an_unexpected_error_in_one_calendar_fails_only_that_calendar(
+    tmp_path: Path, ledger: Ledger, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.ics").write_bytes(FEED.replace(b"http-1", f"uid-{name}".encode()))
+    config = write_config(tmp_path, [(ANA, "a.ics"), (ANA, "b.ics")])
+    import mentorledger.sync as sync_module
+
+    real_parse = sync_module.parse_ics
+    calls = {"n": 0}
+
+    def parse_failing_once(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            title = "".join(["Secret ", "meeting ", "title"])  # not in any source line the traceback shows
+            raise ValueError(f"SUMMARY:{title}")  # a parser message quoting calendar text
+        return real_parse(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync_module, "parse_ics", parse_failing_once)
+    outcomes = sync_batch(_context(config, ledger, "r1"), config.calendars)
+
+    assert sorted(o.outcome for o in outcomes) == ["failed", "synced"]
+    failed = next(o for o in outcomes if o.outcome == "failed")
+    assert failed.error == "unexpected ValueError while syncing; see the log"
+    assert "Secret meeting title" not in caplog.text
+    assert "ValueError" in caplog.text
