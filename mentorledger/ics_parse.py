@@ -269,10 +269,16 @@ def _aware(value: dt.date | dt.datetime, fallback_tz: ZoneInfo) -> dt.datetime:
 
 
 def _address(value: Any) -> str | None:
+    """The e-mail of an ORGANIZER or ATTENDEE. Apple and some Exchange exports give a ``urn:uuid:``
+    value and the address in an EMAIL parameter."""
     if value is None:
         return None
     text = str(value).strip()
-    return normalize_email(text) if text else None
+    param = (getattr(value, "params", None) or {}).get("EMAIL")
+    if param and not text.lower().startswith("mailto:"):
+        text = str(param).strip()
+    address = normalize_email(text) if text else ""
+    return address if "@" in address else None
 
 
 def _attendees(value: Any) -> Iterable[Attendee]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mentorledger.counting import Category, DropReason, RuleBook, classify, count_instances
+from mentorledger.counting import Category, DropReason, Match, RuleBook, classify, count_instances
 from mentorledger.uids import group_session_uid
 from tests.unit.icsbuild import calendar
 from tests.unit.support import ANA, BEN, CY, DEE, EVE, FAY, GUS, HAL, IVY, make_config, only_instance, parse
@@ -256,3 +256,20 @@ def test_entry_participants_are_roster_members_other_than_the_owner():
     data = calendar("UID:pp@example.edu\n" + MID_OCTOBER + people(DEE, ANA, EVE, "visitor@elsewhere.org"))
     (entry,) = count_instances(parse(data).instances, owner=ANA, calendar_key="cal", book=BOOK).entries
     assert entry.participants == (DEE, EVE)
+
+
+def test_attendee_address_in_an_email_parameter_is_recognised() -> None:
+    # Apple Calendar: the value is a urn:uuid and the address is in EMAIL=.
+    instance = only_instance(
+        calendar(
+            f"""UID:apple-1
+DTSTART;TZID=America/New_York:20251006T090000
+DTEND;TZID=America/New_York:20251006T100000
+ORGANIZER;CN=Ana;EMAIL={ANA}:urn:uuid:0d7a2c3e-1111-4aaa-9bbb-2c2c2c2c2c2c
+ATTENDEE;CN=Ben;PARTSTAT=ACCEPTED;EMAIL={BEN.upper()}:urn:uuid:5f5f5f5f-2222-4ccc-8ddd-3e3e3e3e3e3e
+SUMMARY:Check-in"""
+        )
+    )
+    assert instance.organizer == ANA
+    assert [a.email for a in instance.attendees] == [BEN]
+    assert classify(instance, ANA, RuleBook(make_config())) == Match(Category.MENTEE, "mentee:near_peer")
