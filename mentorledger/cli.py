@@ -95,10 +95,7 @@ def hours(
 ) -> None:
     """Counted mentoring minutes per mentor (overlap-free), by category."""
     loaded = load_config(config)
-    start, end = _date(date_from), _date(date_to)
-    if start and end and end < start:
-        raise UserError(f"--to {end} is before --from {start}")
-    report = compute_hours(loaded, Ledger.open(), start=start, end=end, mentor=mentor)
+    report = compute_hours(loaded, Ledger.open(), start=_date(date_from), end=_date(date_to), mentor=mentor)
     _print_hours(report, output)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from mentorledger.config import Config, Window, normalize_email
 from mentorledger.counting import Category, Interval, allocate_minutes, clipped_minutes, window_bounds
+from mentorledger.errors import UserError
 from mentorledger.store.ledger import Ledger, StoredEntry
 from mentorledger.sync import calendar_ref
 
@@ -48,8 +49,14 @@ class HoursReport:
 
 
 def resolve_window(config: Config, start: dt.date | None, end: dt.date | None) -> Window:
+    """The requested dates, each defaulting to the configured window's."""
     default = config.effective_window()
-    return Window(start=start or default.start, end=end or default.end)
+    first, last = start or default.start, end or default.end
+    if last < first and end is not None:
+        raise UserError(f"--to {last} is before --from {first}")
+    if last < first:
+        raise UserError(f"--from {first} is after the configured window's end ({last}); give --to as well")
+    return Window(start=first, end=last)
 
 
 def one_copy_per_occurrence(entries: list[StoredEntry]) -> list[StoredEntry]:

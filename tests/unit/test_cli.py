@@ -128,3 +128,15 @@ def test_validate_accepts_the_demo_department(capsys: pytest.CaptureFixture[str]
     result = run_cli(capsys, "validate", "--config", str(demo))
     assert result.code == 0
     assert "16 people" in result.stdout
+
+
+def test_from_after_the_configured_window_asks_for_to(
+    synced: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(capsys, "hours", "--config", str(synced), "--from", "2027-01-01")
+    assert result.code == 2
+    assert "Traceback" not in result.stderr
+    assert (
+        "--from 2027-01-01 is after the configured window's end (2026-06-30); give --to as well"
+        in result.stderr
+    )
