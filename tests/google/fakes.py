@@ -136,11 +136,18 @@ class FakeGoogle:
         return len(self.queued.get(owner, []))
 
 
-def rsa_private_key_pem() -> str:
+def rsa_key_pair() -> tuple[str, str]:
+    """(private key PEM, public key PEM): a fresh service-account key for one test."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
+    private = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return private, public
 
 
 def service_account_info(token_uri: str, private_key_pem: str) -> dict[str, str]:
