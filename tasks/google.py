@@ -18,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.concurrency.sync import rate_limit
 
 from mentorledger.errors import SourceError
-from mentorledger.google.access import GoogleAccess, rate_limit_shape
+from mentorledger.google.access import GOOGLE_BACKOFF, GoogleAccess, rate_limit_shape
 from mentorledger.google.credentials import (
     CREDENTIALS_BLOCK_ENV,
     GoogleCredentials,
@@ -60,4 +60,4 @@ def load_credentials() -> GoogleCredentials:
 
 def google_access() -> GoogleAccess:
     """A fresh access object for one batch (one thread): its own credentials cache and HTTP objects."""
-    return GoogleAccess(load_credentials=load_credentials, throttle=throttle)
+    return GoogleAccess(load_credentials=load_credentials, throttle=throttle, backoff=GOOGLE_BACKOFF)

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mentorledger.google.credentials import credentials_from_environment
+from mentorledger.retry import Backoff
 
 if TYPE_CHECKING:
     from mentorledger.google.credentials import GoogleCredentials
 
 DEFAULT_TIMEOUT_SECONDS = 60.0
+# Google asks clients to back off exponentially on rate limits; a few more tries than for an ICS feed.
+GOOGLE_BACKOFF = Backoff(attempts=6, base_seconds=1.0, cap_seconds=32.0)
 
 
 def rate_limit_shape(requests_per_minute: int) -> tuple[int, float]:
@@ -36,12 +39,13 @@ def no_throttle() -> None:
 class GoogleAccess:
     """What syncing Google calendars needs beyond the configuration. ``load_credentials`` is called at
     most once per successful load; ``http_for`` returns a fresh authorised HTTP object for an owner
-    (tests pass one that serves canned responses)."""
+    (tests pass one that serves canned responses). ``backoff`` None means the batch's policy."""
 
     load_credentials: Callable[[], GoogleCredentials] = credentials_from_environment
     throttle: Callable[[], None] = no_throttle
     http_for: Callable[[GoogleCredentials, str], Any] | None = None
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+    backoff: Backoff | None = None
     _credentials: GoogleCredentials | None = field(default=None, init=False, repr=False)
 
     def credentials(self) -> GoogleCredentials:

@@ -80,17 +80,16 @@ def sync_google(
     # With unreadable events the token is not kept: the next sync reads everything again and reports them.
     state = CalendarState(rules_fingerprint=fingerprint, sync_token=None if problems else fetched.sync_token)
     if fetched.incremental:
+        # Nothing changed at Google since the last sync: the run is "unchanged", as for an ICS feed.
+        quiet = not problems and not any(page.items for page in fetched.pages)
+        outcome = "partial" if problems else ("unchanged" if quiet else "synced")
         stats = ledger.apply_changes(
             ref,
             list(counted.entries.values()),
             counted.removals,
             state=state,
-            run=RunRecord(
-                context.run_id, started, "partial" if problems else "synced", error, dropped, problems
-            ),
+            run=RunRecord(context.run_id, started, outcome, error, dropped, problems),
         )
-        changed = stats.created or stats.updated or stats.removed
-        outcome = "partial" if problems else ("synced" if changed else "unchanged")
     else:
         outcome = "partial" if problems else "synced"
         stats = ledger.apply(
@@ -124,7 +123,7 @@ def _fetch(context: SyncContext, access: GoogleAccess, source: CalendarSource, t
             access.http(source.owner),
             endpoint=context.config.google_api_endpoint,
             throttle=access.throttle,
-            backoff=context.backoff,
+            backoff=access.backoff or context.backoff,
             sleep=context.sleep,
         )
         if token:

@@ -8,6 +8,7 @@ import pytest
 from prefect import flow, get_client
 
 import tasks.google as google_tasks
+from mentorledger.errors import SourceError
 
 pytestmark = pytest.mark.prefect
 
@@ -39,3 +40,26 @@ def test_throttle_without_a_prepared_limit_does_not_wait(monkeypatch: pytest.Mon
         return "done"
 
     assert unprepared() == "done"
+
+
+def test_credentials_can_come_from_a_prefect_secret_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    from prefect.blocks.system import Secret
+
+    name = f"google-key-{uuid.uuid4().hex[:8]}"
+    token = {"type": "authorized_user", "client_id": "c", "client_secret": "s", "refresh_token": "r"}
+    Secret(value=token).save(name)
+    monkeypatch.setenv("MENTORLEDGER_GOOGLE_CREDENTIALS_BLOCK", name)
+    monkeypatch.delenv("MENTORLEDGER_GOOGLE_CREDENTIALS", raising=False)
+    credentials = google_tasks.load_credentials()
+    assert credentials.kind == "authorized_user"
+    assert credentials.origin == f"Prefect Secret block {name!r}"
+
+
+def test_a_missing_secret_block_is_a_calendar_failure_saying_what_to_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MENTORLEDGER_GOOGLE_CREDENTIALS_BLOCK", f"missing-{uuid.uuid4().hex[:8]}")
+    with pytest.raises(
+        SourceError, match="not found; create it or unset MENTORLEDGER_GOOGLE_CREDENTIALS_BLOCK"
+    ):
+        google_tasks.load_credentials()
