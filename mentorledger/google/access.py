@@ -47,6 +47,7 @@ class GoogleAccess:
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
     backoff: Backoff | None = None
     _credentials: GoogleCredentials | None = field(default=None, init=False, repr=False)
+    _per_owner: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def credentials(self) -> GoogleCredentials:
         if self._credentials is None:
@@ -61,6 +62,9 @@ class GoogleAccess:
         import google_auth_httplib2
         import httplib2
 
+        # An owner's access token is reused by their other calendars in this batch; the HTTP object is not.
+        if owner not in self._per_owner:
+            self._per_owner[owner] = credentials.for_owner(owner)
         return google_auth_httplib2.AuthorizedHttp(
-            credentials.for_owner(owner), http=httplib2.Http(timeout=self.timeout_seconds)
+            self._per_owner[owner], http=httplib2.Http(timeout=self.timeout_seconds)
         )
