@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from prefect import get_client
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -125,6 +126,10 @@ def test_sync_through_a_google_like_server_matches_ics_and_applies_only_edits(
         "https://www.googleapis.com/auth/calendar.events.readonly"
     }
     assert {g["sub"] for g in service.grants} == set(meetings())
+    # the run's request budget (google.requests_per_minute: 6000) became the Prefect rate limit
+    with get_client(sync_client=True) as client:
+        limit = client.read_global_concurrency_limit_by_name("google-calendar-requests")
+    assert (limit.limit, limit.slot_decay_per_second) == (600, (6000 - 600) / 60)
 
 
 def _write_ics(root: Path, department: dict[str, list[Meeting]]) -> Path:
