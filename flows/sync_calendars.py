@@ -19,6 +19,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from mentorledger.hours import compute_hours
 from mentorledger.store.ledger import Ledger
 from mentorledger.sync import CalendarOutcome, batches, calendar_ref
+from tasks.google import prepare_google_rate_limit
 from tasks.sync import cached_config, sync_calendar_batch
 
 DEFAULT_BATCH_SIZE = 50
@@ -78,6 +79,8 @@ def sync_calendars(
     run_id = str(flow_run.get_id() or uuid.uuid4())
     groups = batches(config.calendars, batch_size)
     logger.info("Syncing %d calendars in %d batches", len(config.calendars), len(groups))
+    if any(s.kind == "google" for s in config.calendars):
+        prepare_google_rate_limit(config.google.requests_per_minute)
     futures = [
         sync_calendar_batch.submit(
             config_path, [calendar_ref(s).calendar_key for s in group], run_id, database_url

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import urllib.parse
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -171,6 +172,8 @@ class CalendarSource(_Model):
             raise ValueError("give exactly one of 'ics' (a file path or URL) or 'google' (a calendar id)")
         if self.ics is not None and not self.ics:
             raise ValueError("'ics' is empty")
+        if self.google is not None and not self.google:
+            raise ValueError("'google' is empty; use a calendar id such as primary")
         return self
 
     @property
@@ -187,6 +190,23 @@ class CalendarSource(_Model):
         return self.ics is not None and is_url(self.ics)
 
 
+class GoogleSettings(_Model):
+    """How hard the whole sync run may call the Google Calendar API (all calendars and workers together)."""
+
+    requests_per_minute: int = Field(default=600, ge=1, le=100_000)
+
+
+def _valid_endpoint(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(
+            f"{value!r} is not an http(s) URL (for example https://www.googleapis.com/calendar/v3/)"
+        )
+    return value
+
+
 class Config(_Model):
     institution: str = Field(min_length=1)
     timezone: TimeZoneName
@@ -196,6 +216,9 @@ class Config(_Model):
     relationships: list[Relationship] = Field(default_factory=list)
     groups: list[Group] = Field(default_factory=list)
     calendars: list[CalendarSource] = Field(default_factory=list)
+    google: GoogleSettings = Field(default_factory=GoogleSettings)
+    # Base URL of the Calendar v3 API, for a proxy or a test server; default: Google's own.
+    google_api_endpoint: Annotated[str | None, AfterValidator(_valid_endpoint)] = None
 
     # Where the file was read from: relative calendar paths resolve against it. Not a YAML key.
     base_dir: Path = Field(default=Path(), exclude=True)

@@ -20,6 +20,7 @@ import httpx
 from mentorledger.config import CalendarSource, Config
 from mentorledger.counting import RuleBook, count_instances, window_bounds
 from mentorledger.errors import SourceError
+from mentorledger.google.access import GoogleAccess
 from mentorledger.ics_fetch import Fetched, Validators, fetch_file, fetch_url, new_http_client, redact_url
 from mentorledger.ics_parse import parse_ics
 from mentorledger.instances import stable_hash
@@ -67,6 +68,7 @@ class SyncContext:
     book: RuleBook = field(init=False)
     backoff: Backoff = field(default_factory=Backoff)
     sleep: Callable[[float], None] = time.sleep
+    google: GoogleAccess | None = None  # credentials, throttle; from the environment when None
 
     def __post_init__(self) -> None:
         self.book = RuleBook(self.config)
@@ -95,7 +97,9 @@ def sync_calendar(context: SyncContext, source: CalendarSource, *, client: httpx
     try:
         if source.kind == "ics":
             return _sync_ics(context, source, ref, client, started)
-        raise SourceError("Google Calendar sources are not supported by this version; use an ICS feed")
+        from mentorledger.google.sync import sync_google  # loads the Google client only when needed
+
+        return sync_google(context, source, ref, started)
     except SourceError as exc:
         context.ledger.record_failure(ref, run=RunRecord(context.run_id, started, "failed", exc.reason))
         return CalendarOutcome(ref.calendar_key, ref.owner, ref.label, "failed", exc.reason)

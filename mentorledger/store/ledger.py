@@ -248,6 +248,87 @@ class Ledger:
             self._finish(session, calendar, run, stats, state=state, success=True)
         return stats
 
+    def apply_changes(
+        self,
+        ref: CalendarRef,
+        upserts: Sequence[Entry],
+        removals: Collection[str],
+        *,
+        state: CalendarState,
+        run: RunRecord,
+    ) -> ApplyStats:
+        """Apply an incremental sync in one transaction: create or update ``upserts``, mark the entries
+        with source keys in ``removals`` removed, and leave every other entry alone (no window-wide
+        reconciliation: the source reported only what changed). The new state (sync token) is written
+        in the same transaction, so a token is never stored for changes that were not."""
+        now = _now()
+        stats = ApplyStats()
+        wanted = {entry.source_key: entry for entry in upserts}
+        gone = set(removals) - set(wanted)
+        with Session(self.engine) as session, session.begin():
+            calendar = self._calendar(session, ref)
+            keys = list(wanted.keys() | gone)
+            stored: dict[str, EntryRow] = {}
+            for i in range(0, len(keys), 500):  # bounded IN lists
+                chunk = keys[i : i + 500]
+                stored.update(
+                    (row.source_key, row)
+                    for row in session.scalars(
+                        select(EntryRow).where(
+                            EntryRow.calendar_id == calendar.id, EntryRow.source_key.in_(chunk)
+                        )
+                    )
+                )
+            inserts: list[dict[str, Any]] = []
+            updates: list[dict[str, Any]] = []
+            audit: list[dict[str, Any]] = []
+            for key, entry in wanted.items():
+                row = stored.get(key)
+                values = {
+                    "owner": entry.owner,
+                    "event_key": entry.event_key,
+                    "start_utc": entry.start,
+                    "end_utc": entry.end,
+                    "category": str(entry.category),
+                    "rule": entry.rule,
+                    "group_id": entry.group_id,
+                    "participants": list(entry.participants),
+                    "fingerprint": entry.fingerprint,
+                    "status": "active",
+                    "updated_at": now,
+                    "removed_at": None,
+                }
+                if row is None:
+                    inserts.append(
+                        {**values, "source_key": key, "calendar_id": calendar.id, "first_seen_at": now}
+                    )
+                    action = "created"
+                    stats.created += 1
+                elif row.status != "active" or row.fingerprint != entry.fingerprint:
+                    updates.append({**values, "id": row.id})
+                    action = "restored" if row.status != "active" else "updated"
+                    stats.updated += 1
+                else:
+                    stats.unchanged += 1
+                    continue
+                before = None if row is None else _snapshot(row)
+                audit.append(self._audit(key, calendar.id, run.run_id, now, action, before, _snapshot(entry)))
+            for key in gone:
+                row = stored.get(key)
+                if row is None or row.status != "active":
+                    continue
+                updates.append({"id": row.id, "status": "removed", "removed_at": now, "updated_at": now})
+                audit.append(self._audit(key, calendar.id, run.run_id, now, "removed", _snapshot(row), None))
+                stats.removed += 1
+            if inserts:
+                session.execute(insert(EntryRow), inserts)
+            if updates:
+                session.execute(update(EntryRow), updates)
+            if audit:
+                session.execute(insert(AuditRow), audit)
+            self._finish(session, calendar, run, stats, state=state, success=True)
+        return stats
+
     def record_unchanged(self, ref: CalendarRef, *, state: CalendarState, run: RunRecord) -> None:
         """The feed and the rules are unchanged: nothing to write but the run's outcome."""
         with Session(self.engine) as session, session.begin():
