@@ -111,7 +111,7 @@ class EquityCell:
     minutes: int | None
     uncredited_minutes: int | None
     suppressed: bool
-    reason: str = ""  # "n < 5" or "complementary" when suppressed
+    reason: str = ""  # why, when suppressed
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,8 +263,9 @@ def build_chair_report(
             "flag": "review for credit: uncredited hours above the department's 90th percentile of "
             "uncredited hours",
             "change": f"against the previous period of the same length, {previous.start} to {previous.end}",
-            "suppression": f"equity cells with fewer than {MIN_CELL} people are suppressed, and one more "
-            "cell per table when needed so that no suppressed cell can be derived from the totals",
+            "suppression": f"answers given by fewer than {MIN_CELL} people are suppressed, with one more "
+            "answer when needed so that none can be derived from the totals; suppressed answers are merged "
+            "into one unlabelled row; a table where one answer covers everyone is suppressed entirely",
         },
     )
 
@@ -293,27 +294,40 @@ def _equity(config: Config, rows: list[FacultyRow]) -> list[EquityTable]:
     return tables
 
 
+SUPPRESSED_LABEL = "other answers (suppressed)"
+SUPPRESSION_REASON = f"fewer than {MIN_CELL} people, or needed to protect such a group"
+
+
 def suppress(groups: dict[str, list[FacultyRow]]) -> list[EquityCell]:
-    """Cells of one table: n < MIN_CELL suppressed; if exactly one cell is suppressed, the next smallest
-    is suppressed too, so the table total (everyone in the faculty table) cannot give it away."""
+    """The cells of one table, safe to show beside a named faculty table.
+
+    1. A cell with fewer than MIN_CELL people is suppressed.
+    2. If that leaves exactly one suppressed cell, the next smallest is suppressed too, so the table
+       total (everyone in the faculty table) minus the shown cells cannot give it away.
+    3. Suppressed cells are merged into one row without their answers, so a rare answer's existence
+       is not shown either.
+    4. If one reported answer covers everyone, showing it would label every named row: all suppressed.
+    """
     sizes = {label: len(members) for label, members in groups.items()}
-    primary = {label for label, n in sizes.items() if n < MIN_CELL}
-    complementary: set[str] = set()
-    if len(primary) == 1 and len(sizes) > 1:
-        rest = sorted((n, label) for label, n in sizes.items() if label not in primary)
-        complementary.add(rest[0][1])
-    cells = []
-    for label in sorted(groups, key=lambda lbl: (lbl == NOT_REPORTED, lbl)):
-        members = groups[label]
-        hidden = label in primary or label in complementary
+    hidden = {label for label, n in sizes.items() if n < MIN_CELL}
+    if len(hidden) == 1 and len(sizes) > 1:
+        rest = sorted((n, label) for label, n in sizes.items() if label not in hidden)
+        hidden.add(rest[0][1])
+    total = sum(sizes.values())
+    if any(n == total and label != NOT_REPORTED for label, n in sizes.items()):
+        hidden = set(sizes)
+    cells = [
+        EquityCell(
+            label=label,
+            people=len(groups[label]),
+            minutes=sum(r.minutes for r in groups[label]),
+            uncredited_minutes=sum(r.uncredited_minutes for r in groups[label]),
+            suppressed=False,
+        )
+        for label in sorted(set(groups) - hidden, key=lambda lbl: (lbl == NOT_REPORTED, lbl))
+    ]
+    if hidden:
         cells.append(
-            EquityCell(
-                label=label,
-                people=None if hidden else len(members),
-                minutes=None if hidden else sum(r.minutes for r in members),
-                uncredited_minutes=None if hidden else sum(r.uncredited_minutes for r in members),
-                suppressed=hidden,
-                reason=("n < 5" if label in primary else "complementary") if hidden else "",
-            )
+            EquityCell(SUPPRESSED_LABEL, None, None, None, suppressed=True, reason=SUPPRESSION_REASON)
         )
     return cells
