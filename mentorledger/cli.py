@@ -253,7 +253,11 @@ def _print_written(result: dict[str, Any]) -> None:
 
 
 def _demo_reports(config: Config, report: HoursReport, *, database_url: str, out_dir: Path) -> None:
-    """The demo's reports: each department's chair report and the busiest mentor's dossier summary."""
+    """The demo's reports: each department's chair report and the busiest mentor's dossier summary.
+
+    Wired for config/demo/department.yaml, which is written on another branch: listing its departments
+    (with chairs) under departments: chooses the chair reports; otherwise every department gets one.
+    """
     assert config.source_path is not None
     departments = [d.name for d in config.departments] or sorted({p.department for p in config.people})
     for name in departments:

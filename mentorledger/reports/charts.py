@@ -41,8 +41,14 @@ def lorenz_chart(points: Sequence[tuple[float, float]], gini: float) -> str:
     return _data_uri(figure)
 
 
+MAX_BARS = 40
+
+
 def mentor_bar_chart(names: Sequence[str], credited: Sequence[float], uncredited: Sequence[float]) -> str:
-    """Horizontal stacked bars, credited and uncredited hours per mentor, largest load on top."""
+    """Horizontal stacked bars, credited and uncredited hours per mentor, largest load on top (rows come
+    sorted by load); a large department shows its MAX_BARS largest loads so the chart stays readable."""
+    total = len(names)
+    names, credited, uncredited = names[:MAX_BARS], credited[:MAX_BARS], uncredited[:MAX_BARS]
     height = max(2.0, 0.32 * len(names) + 1.0)
     figure, axes = plt.subplots(figsize=(6.4, height))
     positions = list(range(len(names)))[::-1]
@@ -50,7 +56,10 @@ def mentor_bar_chart(names: Sequence[str], credited: Sequence[float], uncredited
     axes.barh(positions, uncredited, left=credited, color=UNCREDITED, label="uncredited")
     axes.set_yticks(positions, labels=list(names), fontsize=8)
     axes.set_xlabel("hours")
-    axes.set_title("Mentoring hours per mentor", fontsize=10)
+    title = "Mentoring hours per mentor"
+    axes.set_title(
+        title if total <= MAX_BARS else f"{title} (the {MAX_BARS} largest of {total})", fontsize=10
+    )
     axes.legend(loc="lower right", fontsize=8, frameon=False)
     axes.grid(axis="x", alpha=0.3)
     return _data_uri(figure)

@@ -154,3 +154,22 @@ def test_report_command_mistakes_are_one_line_without_traceback(
     assert message in " ".join(result.stderr.split())
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_demo_step_writes_each_departments_report_and_the_busiest_mentors_dossier(
+    synced: Department, database_url: str, tmp_path: Path
+) -> None:
+    from mentorledger.cli import _demo_reports
+    from mentorledger.hours import compute_hours
+    from mentorledger.store.ledger import Ledger
+
+    report = compute_hours(synced.config, Ledger.open(database_url))
+    out = tmp_path / "out"
+    _demo_reports(synced.config, report, database_url=database_url, out_dir=out)
+    names = sorted(p.name for p in out.iterdir())
+    window = f"{synced.config.window.start}-{synced.config.window.end}"
+    # departments: lists only Pediatrics; the busiest mentor is Sam (Surgery, 100 h)
+    assert names == sorted(
+        [f"effort-pediatrics-{window}.{ext}" for ext in ("csv", "html", "pdf", "xlsx")]
+        + [f"dossier-sam-{window}.{ext}" for ext in ("docx", "md", "pdf")]
+    )
