@@ -53,9 +53,9 @@ def dossier_docx(s: DossierSummary, path: Path) -> Path:
         f"Group sessions: {s.group_sessions} ({s.group_sessions_facilitated} in groups led)",
         f"Near-peer roles: {s.near_peer_roles}",
         "Mentees by career stage: "
-        + ("; ".join(f"{k} {n}" for k, n in s.mentees_by_stage.items()) or "none"),
+        + ("; ".join(f"{k}: {n}" for k, n in s.mentees_by_stage.items()) or "none"),
         "Mentees by relationship: "
-        + ("; ".join(f"{label(k)} {n}" for k, n in s.mentees_by_kind.items()) or "none"),
+        + ("; ".join(f"{label(k)}: {n}" for k, n in s.mentees_by_kind.items()) or "none"),
     ):
         document.add_paragraph(line, style="List Bullet")
     _table(

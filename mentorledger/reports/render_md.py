@@ -45,9 +45,9 @@ def dossier_markdown(s: DossierSummary) -> str:
         f"- Group sessions: {s.group_sessions} ({s.group_sessions_facilitated} in groups led)",
         f"- Near-peer roles: {s.near_peer_roles}",
         "- Mentees by career stage: "
-        + ("; ".join(f"{k} {n}" for k, n in s.mentees_by_stage.items()) or "none"),
+        + ("; ".join(f"{k}: {n}" for k, n in s.mentees_by_stage.items()) or "none"),
         "- Mentees by relationship: "
-        + ("; ".join(f"{label(k)} {n}" for k, n in s.mentees_by_kind.items()) or "none"),
+        + ("; ".join(f"{label(k)}: {n}" for k, n in s.mentees_by_kind.items()) or "none"),
         "",
         *_table(
             ["Academic year", "Dates", "Hours", "Mentee", "Group", "Tag"],

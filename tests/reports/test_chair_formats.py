@@ -170,3 +170,17 @@ def test_the_pdf_leaks_nothing_either(report: ChairReport, tmp_path: Path) -> No
     text = pdf_text(write_chair(report, ["pdf"], tmp_path)["pdf"])
     for word in [*SECRET_TITLES, *HIDDEN_MENTEES, NAMED_MENTEE, "nonbinary", email("sam"), "Sam Surgeon"]:
         assert word not in text
+
+
+def test_a_period_without_mentoring_renders_every_format_with_zeros(
+    department: Department, ledger: Ledger, tmp_path: Path
+) -> None:
+    empty = build_chair_report(
+        department.config, ledger, "Pediatrics", start=dt.date(2020, 1, 1), end=dt.date(2020, 12, 31)
+    )
+    assert (empty.rows, empty.totals.minutes, empty.distribution.gini) == ([], 0, 0.0)
+    files = write_chair(empty, ["html", "pdf", "xlsx", "csv"], tmp_path)
+    assert "No counted mentoring" in files["html"].read_text(encoding="utf-8")
+    assert csv_rows(files["csv"]) == []
+    assert len(xlsx_sheets(files["xlsx"])["Faculty"]) == 1
+    assert files["pdf"].read_bytes().startswith(b"%PDF")
