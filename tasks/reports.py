@@ -61,7 +61,6 @@ def render_chair_report(
         },
         "markdown": chair_summary_markdown(report, files),
         "table": chair_table(report),
-        "report": report.as_dict(),
     }
 
 

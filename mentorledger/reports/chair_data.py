@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 from mentorledger.config import Config, Person, Window
 from mentorledger.counting import Category
@@ -139,16 +138,6 @@ class ChairReport:
     def slug(self) -> str:
         return "".join(c if c.isalnum() else "-" for c in self.department.lower()).strip("-") or "department"
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: dates as ISO strings, rows with their derived change."""
-        data = asdict(self)
-        data["window"] = {"start": self.window.start.isoformat(), "end": self.window.end.isoformat()}
-        data["previous"] = {"start": self.previous.start.isoformat(), "end": self.previous.end.isoformat()}
-        data["generated_at"] = self.generated_at.isoformat(timespec="seconds")
-        for row, source in zip(data["rows"], self.rows, strict=True):
-            row["change_minutes"] = source.change_minutes
-        return data
-
 
 def department_people(config: Config, department: str) -> list[Person]:
     people = [p for p in config.people if p.department.casefold() == department.strip().casefold()]
@@ -262,7 +251,8 @@ def build_chair_report(
             "top10": stats.TOP_SHARE_METHOD,
             "flag": "review for credit: uncredited hours above the department's 90th percentile of "
             "uncredited hours",
-            "change": f"against the previous period of the same length, {previous.start} to {previous.end}",
+            "change": f"against the previous period of the same length, {previous.start} to {previous.end}, "
+            "as the ledger holds it (a period whose calendars were never synced reads 0)",
             "suppression": f"answers given by fewer than {MIN_CELL} people are suppressed, with one more "
             "answer when needed so that none can be derived from the totals; suppressed answers are merged "
             "into one unlabelled row; a table where one answer covers everyone is suppressed entirely",
@@ -279,7 +269,7 @@ def _label(value: object) -> str:
         return NOT_REPORTED
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value).strip()
+    return str(value).strip().lower()  # "Woman" and "woman " are one answer
 
 
 def _equity(config: Config, rows: list[FacultyRow]) -> list[EquityTable]:

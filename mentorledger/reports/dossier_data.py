@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import asdict, dataclass, replace
-from typing import Any
+from dataclasses import dataclass, replace
 
 from mentorledger.config import Config, Person, Relationship, Window
 from mentorledger.counting import Category, clipped_minutes
@@ -119,23 +118,6 @@ class DossierSummary:
     @property
     def slug(self) -> str:
         return self.email.split("@")[0].replace(".", "-")
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["window"] = {"start": self.window.start.isoformat(), "end": self.window.end.isoformat()}
-        data["generated_at"] = self.generated_at.isoformat(timespec="seconds")
-        result: dict[str, Any] = _jsonable(data)
-        return result
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def mentee_label(index: int) -> str:

@@ -121,11 +121,13 @@ def chair_xlsx(report: ChairReport, path: Path) -> Path:
                 d.p90_uncredited_hours,
                 report.methods["flag"],
             ],
-            *[
-                [f"Lorenz point {i}", f"{x:.4f}, {y:.4f}", "share of mentors, share of hours"]
-                for i, (x, y) in enumerate(d.lorenz)
-            ],
         ],
+    )
+    _sheet(
+        workbook,
+        "Lorenz",
+        ["share of mentors (fewest hours first)", "share of hours"],
+        [[x, y] for x, y in d.lorenz],
     )
     if report.equity is not None:
         _sheet(

@@ -98,6 +98,8 @@ def test_xlsx_numbers_equal_the_hours_command(report: ChairReport, hours, tmp_pa
     assert summary["minutes"] == sum(now[m]["minutes"] for m in faculty if m in now)
     assert summary["FTE basis (hours per 1.0 FTE per year)"] == 2080
     assert "Equity" in sheets
+    assert sheets["Lorenz"][-1] == [1.0, 1.0]
+    assert sheets["Distribution"][3][1] == pytest.approx(report.distribution.gini)
 
 
 def test_csv_numbers_equal_the_hours_command(report: ChairReport, hours, tmp_path: Path) -> None:

@@ -91,3 +91,10 @@ def test_fixture_equity_tables_suppress_the_small_groups(department: Department,
     woman = next(c for c in tables["gender"] if c.label == "woman")
     rows = [r for r in report.rows if department.config.self_reported[r.email].gender == "woman"]
     assert woman.minutes == sum(r.minutes for r in rows)
+
+
+def test_answers_differing_only_in_case_or_spaces_are_one_group() -> None:
+    from mentorledger.reports.chair_data import _label
+
+    assert _label("Woman ") == _label("woman") == "woman"
+    assert (_label(None), _label(True), _label(False)) == (NOT_REPORTED, "yes", "no")
