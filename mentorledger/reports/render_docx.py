@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from docx import Document
-from docx.shared import Pt
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
 
 from mentorledger.reports.dossier_data import DossierSummary
 from mentorledger.reports.formatting import fte, hours, label, money
@@ -15,8 +17,12 @@ from mentorledger.reports.formatting import fte, hours, label, money
 
 def _table(document: object, header: list[str], rows: Sequence[Sequence[object]]) -> None:
     table = document.add_table(rows=1, cols=len(header))  # type: ignore[attr-defined]
-    table.style = "Light Grid Accent 1"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
+    table.style = "Table Grid"  # plain, so it pastes cleanly into an institution's dossier template
+    heading = table.rows[0]
+    repeat = OxmlElement("w:tblHeader")  # the header row repeats when a table crosses a page
+    repeat.set(qn("w:val"), "true")
+    heading._tr.get_or_add_trPr().append(repeat)
+    for cell, text in zip(heading.cells, header, strict=True):
         cell.text = text
         for run in cell.paragraphs[0].runs:
             run.font.bold = True
@@ -29,6 +35,8 @@ def _table(document: object, header: list[str], rows: Sequence[Sequence[object]]
 def dossier_docx(s: DossierSummary, path: Path) -> Path:
     document = Document()
     document.styles["Normal"].font.size = Pt(10)
+    for section in document.sections:
+        section.left_margin = section.right_margin = Cm(2)
     document.core_properties.title = f"Mentoring and advising summary: {s.name}"
     document.add_heading(f"Mentoring and advising summary: {s.name}", level=0)
     meta = [s.institution, s.department, label(s.rank)]
