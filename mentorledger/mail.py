@@ -24,6 +24,7 @@ from mentorledger.errors import UserError
 HOST_ENV, PORT_ENV = "MENTORLEDGER_SMTP_HOST", "MENTORLEDGER_SMTP_PORT"
 USER_ENV, PASSWORD_ENV = "MENTORLEDGER_SMTP_USER", "MENTORLEDGER_SMTP_PASSWORD"
 SECURITY_ENV, FROM_ENV = "MENTORLEDGER_SMTP_SECURITY", "MENTORLEDGER_SMTP_FROM"
+CAFILE_ENV = "MENTORLEDGER_SMTP_CAFILE"  # an institution's own CA bundle, when its mail server uses one
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 SECURITIES = ("starttls", "ssl", "none")
 
@@ -40,6 +41,7 @@ class MailSettings:
     from_address: str
     user: str | None = None
     password: str | None = field(default=None, repr=False)
+    cafile: str | None = None
 
 
 def mail_settings(configured: SmtpSettings | None, environ: Mapping[str, str] | None = None) -> MailSettings:
@@ -67,6 +69,7 @@ def mail_settings(configured: SmtpSettings | None, environ: Mapping[str, str] | 
         from_address=sender,
         user=env.get(USER_ENV) or None,
         password=env.get(PASSWORD_ENV) or None,
+        cafile=env.get(CAFILE_ENV) or None,
     )
 
 
@@ -89,16 +92,17 @@ def send(settings: MailSettings, message: EmailMessage, *, timeout: float = 30) 
     """Send one message; any failure becomes a MailError naming the server, not the credentials."""
     where = f"{settings.host}:{settings.port}"
     try:
+        context = ssl.create_default_context(cafile=settings.cafile)  # verifies the server's certificate
         if settings.security == "ssl":
             client: smtplib.SMTP = smtplib.SMTP_SSL(
-                settings.host, settings.port, timeout=timeout, context=ssl.create_default_context()
+                settings.host, settings.port, timeout=timeout, context=context
             )
         else:
             client = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
         with client:
             client.ehlo()
             if settings.security == "starttls":
-                client.starttls(context=ssl.create_default_context())
+                client.starttls(context=context)
                 client.ehlo()
             if settings.user:
                 client.login(settings.user, settings.password or "")

@@ -11,7 +11,7 @@ from mentorledger.config import SmtpSettings
 from mentorledger.errors import UserError
 from mentorledger.mail import MailError, MailSettings, build_message, mail_settings, send
 from mentorledger.reports.delivery import chair_messages
-from tests.smtpserver import smtp_server
+from tests.smtpserver import self_signed_certificate, smtp_server
 
 SENDER = "reports@med.example.edu"
 
@@ -98,3 +98,29 @@ def test_settings_need_a_host_and_a_sender(monkeypatch: pytest.MonkeyPatch) -> N
         mail_settings(None)
     settings = mail_settings(SmtpSettings(host="mail.example.edu", security="ssl", from_address=SENDER))
     assert (settings.port, settings.user) == (465, None)
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_encrypted_submission_verifies_the_certificate_and_logs_in(
+    security: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    certificate = self_signed_certificate(tmp_path)
+    with smtp_server(user="reports", password="pw", tls=security, certificate=certificate) as inbox:
+        for name, value in {
+            "HOST": inbox.host,
+            "PORT": str(inbox.port),
+            "SECURITY": security,
+            "FROM": SENDER,
+            "USER": "reports",
+            "PASSWORD": "pw",
+        }.items():
+            monkeypatch.setenv(f"MENTORLEDGER_SMTP_{name}", value)
+        message = build_message(sender=SENDER, to=["c@med.example.edu"], subject="s", body="b")
+        # without the institution's CA the server's certificate is refused...
+        with pytest.raises(MailError, match="could not send mail"):
+            send(mail_settings(None), message, timeout=5)
+        # ...and with it the message goes through, after the login
+        monkeypatch.setenv("MENTORLEDGER_SMTP_CAFILE", str(certificate[0]))
+        send(mail_settings(None), message, timeout=5)
+    assert inbox.logins == ["reports"]
+    assert len(inbox.messages) == 1
