@@ -119,6 +119,164 @@ def demo(
     (out_dir / "hours.json").write_text(json.dumps(report.as_json(), indent=2) + "\n", encoding="utf-8")
     (out_dir / "hours.csv").write_text(_hours_csv(report), encoding="utf-8")
     out.print(f"Wrote {out_dir / 'hours.json'} and {out_dir / 'hours.csv'}; ledger: {database_url}")
+    _demo_reports(loaded, report, database_url=database_url, out_dir=out_dir)
+
+
+# ------------------------------------------------------------------------------------------------------
+# report chair / report dossier (the flows effort-report and dossier-summary)
+
+report_app = typer.Typer(
+    name="report",
+    help="Effort reports for chairs and mentoring summaries for promotion dossiers.",
+    no_args_is_help=True,
+)
+app.add_typer(report_app, name="report")
+
+
+class ChairFormat(StrEnum):
+    HTML = "html"
+    PDF = "pdf"
+    XLSX = "xlsx"
+    CSV = "csv"
+
+
+class DossierFormat(StrEnum):
+    DOCX = "docx"
+    PDF = "pdf"
+    MD = "md"
+
+
+DateFrom = Annotated[
+    dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day (YYYY-MM-DD).")
+]
+DateTo = Annotated[
+    dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (YYYY-MM-DD).")
+]
+
+
+def _period(date_from: dt.datetime | None, date_to: dt.datetime | None) -> tuple[str | None, str | None]:
+    start, end = _date(date_from), _date(date_to)
+    if start and end and end < start:
+        raise UserError(f"--to {end} is before --from {start}")
+    return (start.isoformat() if start else None, end.isoformat() if end else None)
+
+
+@report_app.command("chair")
+def report_chair(
+    config: ConfigOption,
+    department: Annotated[str, typer.Option("--department", help="Department name as in people.")],
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    formats: Annotated[
+        list[ChairFormat] | None, typer.Option("--format", help="html, pdf, xlsx or csv; repeat for several.")
+    ] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory for the report files.")] = Path(
+        "out/reports"
+    ),
+) -> None:
+    """A department's mentoring effort report for its chair (default: every format)."""
+    from mentorledger.reports.chair_data import department_people
+
+    loaded = load_config(config)
+    start, end = _period(date_from, date_to)
+    department_people(loaded, department)  # a wrong name is one line here, not a failed flow run
+    result = _run_report_flow(
+        "effort",
+        config_path=str(loaded.source_path),
+        department=department,
+        date_from=start,
+        date_to=end,
+        formats=[str(f) for f in formats] if formats else None,
+        out_dir=str(out_dir),
+        database_url=None,
+    )
+    _print_written(result)
+
+
+@report_app.command("dossier")
+def report_dossier(
+    config: ConfigOption,
+    mentor: Annotated[str, typer.Option("--mentor", help="The mentor's e-mail address.")],
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    formats: Annotated[
+        list[DossierFormat] | None, typer.Option("--format", help="docx, pdf or md; repeat for several.")
+    ] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory for the summary files.")] = Path(
+        "out/dossiers"
+    ),
+) -> None:
+    """A mentor's mentoring summary for a promotion dossier (default: since the last promotion)."""
+    from mentorledger.reports.dossier_data import dossier_window
+
+    loaded = load_config(config)
+    start, end = _period(date_from, date_to)
+    person = loaded.person(mentor)
+    if person is None:
+        raise UserError(f"--mentor {mentor} is not in people of {config}; check the address")
+    dossier_window(loaded, person, _date(date_from), _date(date_to))
+    result = _run_report_flow(
+        "dossier",
+        config_path=str(loaded.source_path),
+        mentor=mentor,
+        date_from=start,
+        date_to=end,
+        formats=[str(f) for f in formats] if formats else None,
+        out_dir=str(out_dir),
+        database_url=None,
+    )
+    _print_written(result)
+
+
+def _run_report_flow(which: str, **parameters: Any) -> dict[str, Any]:
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    if which == "effort":
+        from flows.effort_report import effort_report  # Prefect loads only for commands that run flows
+
+        result: dict[str, Any] = effort_report(**parameters)
+    else:
+        from flows.dossier_summary import dossier_summary
+
+        result = dossier_summary(**parameters)
+    return result
+
+
+def _print_written(result: dict[str, Any]) -> None:
+    window = result["window"]
+    out.print(f"Report for {window['start']} to {window['end']}:", highlight=False)
+    for path in result["files"].values():
+        out.print(f"  wrote {path}", highlight=False, soft_wrap=True)
+
+
+def _demo_reports(config: Config, report: HoursReport, *, database_url: str, out_dir: Path) -> None:
+    """The demo's reports: each department's chair report and the busiest mentor's dossier summary.
+
+    Wired for config/demo/department.yaml, which is written on another branch: listing its departments
+    (with chairs) under departments: chooses the chair reports; otherwise every department gets one.
+    """
+    assert config.source_path is not None
+    departments = [d.name for d in config.departments] or sorted({p.department for p in config.people})
+    for name in departments:
+        _print_written(
+            _run_report_flow(
+                "effort",
+                config_path=str(config.source_path),
+                department=name,
+                out_dir=str(out_dir),
+                database_url=database_url,
+            )
+        )
+    if report.mentors:
+        _print_written(
+            _run_report_flow(
+                "dossier",
+                config_path=str(config.source_path),
+                mentor=report.mentors[0].email,
+                out_dir=str(out_dir),
+                database_url=database_url,
+            )
+        )
 
 
 # ------------------------------------------------------------------------------------------------------

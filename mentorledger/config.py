@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -118,11 +119,42 @@ class Counting(_Model):
         return [value.strip() for value in values]
 
 
+class CreditPeriod(_Model):
+    """Mentoring effort the institution credits for a period: protected hours or FTE, and/or a stipend.
+
+    ``protected_hours`` are hours for the whole period; ``fte`` is a fraction of ``fte_basis_hours`` per
+    year. Reports prorate both by the days a report period shares with this one.
+    """
+
+    start: dt.date
+    end: dt.date
+    protected_hours: float | None = Field(default=None, ge=0)
+    fte: float | None = Field(default=None, ge=0, le=1)
+    stipend: float | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Self:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if self.protected_hours is not None and self.fte is not None:
+            raise ValueError("give protected_hours or fte, not both")
+        if self.protected_hours is None and self.fte is None and self.stipend is None:
+            raise ValueError("give at least one of protected_hours, fte or stipend")
+        return self
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
 class Person(_Model):
     email: Email
     name: str = Field(min_length=1)
     department: str = Field(min_length=1)
     rank: Rank
+    credit: list[CreditPeriod] = Field(default_factory=list)
+    last_promotion: dt.date | None = None
+    track: str | None = None
 
 
 class Relationship(_Model):
@@ -131,6 +163,9 @@ class Relationship(_Model):
     kind: RelationshipKind
     start: dt.date
     end: dt.date | None = None
+    mentee_stage: str | None = None  # e.g. student, PGY-2, fellow, junior faculty; shown in dossiers
+    consent_to_name: bool = False  # dossiers name the mentee only with their consent
+    outcomes: list[str] = Field(default_factory=list)  # mentee outcomes the mentor may cite in a dossier
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:
@@ -144,10 +179,21 @@ class Relationship(_Model):
         return self.start <= day and (self.end is None or day <= self.end)
 
 
+class GroupObjective(_Model):
+    """A group objective and whether the group recorded it as met (for the mentor's dossier)."""
+
+    text: str = Field(min_length=1)
+    met: bool = False
+
+
 class Group(_Model):
     id: str
     name: str = Field(min_length=1)
     members: list[Email] = Field(min_length=1)
+    mission: str | None = None
+    founded_by: list[Email] = Field(default_factory=list)
+    facilitators: list[Email] = Field(default_factory=list)
+    objectives: list[GroupObjective] = Field(default_factory=list)
 
     @field_validator("id")
     @classmethod
@@ -207,6 +253,35 @@ def _valid_endpoint(value: str | None) -> str | None:
     return value
 
 
+class Department(_Model):
+    """Where a department's effort report goes: the chairs who receive it by e-mail."""
+
+    name: str = Field(min_length=1)
+    chairs: list[Email] = Field(default_factory=list)
+
+
+class SelfReported(_Model):
+    """Optional demographic self-identification, kept apart from people and used only in aggregates
+    with small cells suppressed (SPEC privacy). Every field is optional; absent means not reported."""
+
+    gender: str | None = None
+    race_ethnicity: str | None = None
+    urim: bool | None = None  # under-represented in medicine
+    first_generation: bool | None = None
+
+
+class SmtpSettings(_Model):
+    """Where mail goes out; credentials come from the environment, never from this file."""
+
+    host: str = Field(min_length=1)
+    port: int | None = Field(default=None, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    from_address: Email
+
+
+DEFAULT_FTE_BASIS_HOURS = 2080.0  # 40 h x 52 weeks: the common US full-time basis
+
+
 class Config(_Model):
     institution: str = Field(min_length=1)
     timezone: TimeZoneName
@@ -219,6 +294,11 @@ class Config(_Model):
     google: GoogleSettings = Field(default_factory=GoogleSettings)
     # Base URL of the Calendar v3 API, for a proxy or a test server; default: Google's own.
     google_api_endpoint: Annotated[str | None, AfterValidator(_valid_endpoint)] = None
+    fte_basis_hours: float = Field(default=DEFAULT_FTE_BASIS_HOURS, gt=0, le=8784)
+    departments: list[Department] = Field(default_factory=list)
+    self_reported: dict[Email, SelfReported] = Field(default_factory=dict)
+    equity_section: bool = False
+    smtp: SmtpSettings | None = None
 
     # Where the file was read from: relative calendar paths resolve against it. Not a YAML key.
     base_dir: Path = Field(default=Path(), exclude=True)
@@ -316,6 +396,8 @@ def check_config(path: str | Path) -> tuple[list[str], Config | None]:
         located += [(err["loc"], _reason(err)) for err in exc.errors()]
     # References and files are checked even when the schema is not valid, so one pass shows everything.
     located += _cross_check(fields, base_dir)
+    if config is not None:
+        located += _cross_check_reports(config)
     problems = [_describe(file, root, loc, reason) for loc, reason in located]
     return problems, (None if problems else config)
 
@@ -434,6 +516,39 @@ def _items(data: dict[str, Any], section: str) -> list[tuple[int, dict[str, Any]
 
 def _raw_email(value: Any) -> str | None:
     return normalize_email(value) if isinstance(value, str) and value.strip() else None
+
+
+def _cross_check_reports(config: Config) -> Iterable[tuple[Sequence[str | int], str]]:
+    """References and overlaps in the report settings: credit periods, group roles, departments.
+    Run on a valid configuration only (they read typed values)."""
+    known = {p.email for p in config.people}
+    for i, person in enumerate(config.people):
+        periods = sorted(enumerate(person.credit), key=lambda item: item[1].start)
+        for (_, earlier), (j, later) in pairwise(periods):
+            if later.start <= earlier.end:
+                yield (
+                    ("people", i, "credit", j),
+                    f"credit period {later.start}..{later.end} overlaps {earlier.start}..{earlier.end}; "
+                    "merge or shorten them so hours are not credited twice",
+                )
+    for i, group in enumerate(config.groups):
+        for role in ("founded_by", "facilitators"):
+            for j, email in enumerate(getattr(group, role)):
+                if email not in group.members:
+                    yield (
+                        ("groups", i, role, j),
+                        f"{email} is not a member of this group; add them to members",
+                    )
+    departments = {p.department for p in config.people}
+    for i, department in enumerate(config.departments):
+        if department.name not in departments:
+            yield (
+                ("departments", i, "name"),
+                f"no one in people belongs to department {department.name!r}; check the spelling",
+            )
+    for email in config.self_reported:
+        if email not in known:
+            yield ("self_reported", email), f"{email} is not in people; add them to people or fix the address"
 
 
 def _describe(file: Path, root: yaml.Node | None, loc: Sequence[str | int], reason: str) -> str:

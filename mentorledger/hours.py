@@ -112,3 +112,15 @@ def compute_hours(
         )
     rows.sort(key=lambda m: (-m.minutes, m.email))
     return HoursReport(window, rows)
+
+
+def ledger_entries(
+    config: Config, ledger: Ledger, window: Window, *, mentor: str | None = None
+) -> tuple[list[StoredEntry], tuple[dt.datetime, dt.datetime]]:
+    """The active entries of the configured calendars in ``window`` and the window's UTC bounds, for
+    reports that need a subset (one mentee, one group) put through ``minutes_by_owner``; the same
+    selection ``compute_hours`` makes."""
+    bounds = window_bounds(window, config.tz)
+    keys = [calendar_ref(source).calendar_key for source in config.calendars]
+    owner = normalize_email(mentor) if mentor else None
+    return ledger.entries(keys, *bounds, owner=owner), bounds

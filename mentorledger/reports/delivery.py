@@ -1,0 +1,68 @@
+"""E-mail of a chair report: one message per chair, with the PDF and XLSX attached.
+
+The body repeats the headline numbers (from the same report object) so a chair sees them without
+opening an attachment; it names no faculty member.
+"""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from pathlib import Path
+
+from mentorledger.config import Config
+from mentorledger.errors import UserError
+from mentorledger.mail import build_message
+from mentorledger.reports.chair_data import ChairReport
+from mentorledger.reports.formatting import hours, percent
+
+ATTACHED_FORMATS = ("pdf", "xlsx")
+
+
+def chairs_of(config: Config, department: str) -> list[str]:
+    for entry in config.departments:
+        if entry.name.casefold() == department.casefold() and entry.chairs:
+            return list(entry.chairs)
+    raise UserError(
+        f"no chairs configured for department {department!r}; add it under departments: "
+        "[{name, chairs: [e-mail]}] in the configuration"
+    )
+
+
+def chair_email_text(report: ChairReport) -> tuple[str, str]:
+    """Subject and body of the chairs' e-mail: headline numbers only, no names."""
+    t, d = report.totals, report.distribution
+    body = "\n".join(
+        [
+            f"Mentoring effort report for {report.department}, {report.window.start} to {report.window.end}.",
+            "",
+            f"Mentors: {t.mentors}",
+            f"Mentoring hours: {hours(t.minutes)} (FTE equivalent {t.fte_equivalent:.3f}; "
+            f"FTE basis {report.fte_basis_hours:g} hours per 1.0 FTE per year)",
+            f"Credited hours: {hours(t.credited_minutes)}; uncredited hours: {hours(t.uncredited_minutes)}",
+            f"Gini coefficient {d.gini:.3f}; the top 10% of mentors carry {percent(d.top10_share)} of the hours",
+            f"Flagged for credit review: {t.flagged}",
+            "",
+            "The PDF and the spreadsheet are attached. Sent by mentorledger.",
+        ]
+    )
+    subject = f"Mentoring effort report: {report.department}, {report.window.start} to {report.window.end}"
+    return subject, body
+
+
+def chair_messages(
+    subject: str, body: str, files: dict[str, Path], chairs: list[str], sender: str
+) -> list[EmailMessage]:
+    """One message per chair, so no chair's address is shown to another."""
+    missing = [fmt for fmt in ATTACHED_FORMATS if fmt not in files]
+    if missing:
+        raise UserError(f"e-mail needs the {' and '.join(missing)} report; include it in the formats")
+    return [
+        build_message(
+            sender=sender,
+            to=[chair],
+            subject=subject,
+            body=body,
+            attachments=[files[fmt] for fmt in ATTACHED_FORMATS],
+        )
+        for chair in chairs
+    ]

@@ -1,0 +1,142 @@
+"""Write a computed report in the requested formats, and summarise it for run artifacts.
+
+The only place that knows file names; renderers never compute, and this module never formats a number
+itself except through ``formatting``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mentorledger.errors import UserError
+from mentorledger.reports.chair_data import ChairReport
+from mentorledger.reports.dossier_data import DossierSummary
+from mentorledger.reports.formatting import hours, percent
+
+CHAIR_FORMATS = ("html", "pdf", "xlsx", "csv")
+DOSSIER_FORMATS = ("docx", "pdf", "md")
+
+
+def check_formats(formats: list[str] | None, allowed: tuple[str, ...], what: str) -> list[str]:
+    chosen = [f.strip().lower() for f in (formats or list(allowed))]
+    unknown = [f for f in chosen if f not in allowed]
+    if unknown:
+        raise UserError(f"{what}: unknown format {', '.join(unknown)}; choose from {', '.join(allowed)}")
+    return list(dict.fromkeys(chosen))
+
+
+def _prepare(out_dir: str | Path) -> Path:
+    directory = Path(out_dir)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(
+            f"cannot create the output directory {directory} ({exc.strerror}); pass another --out"
+        ) from None
+    return directory
+
+
+def write_chair(report: ChairReport, formats: list[str], out_dir: str | Path) -> dict[str, Path]:
+    """Render ``report`` into each format; returns format -> file written."""
+    from mentorledger.reports import render_csv, render_html, render_xlsx
+
+    directory = _prepare(out_dir)
+    stem = directory / f"effort-{report.slug}-{report.window.start}-{report.window.end}"
+    written: dict[str, Path] = {}
+    html: str | None = None
+    for fmt in check_formats(formats, CHAIR_FORMATS, "chair report"):
+        path = stem.with_suffix(f".{fmt}")
+        if fmt in ("html", "pdf") and html is None:
+            html = render_html.chair_html(report)
+        if fmt == "html":
+            assert html is not None
+            path.write_text(html, encoding="utf-8")
+        elif fmt == "pdf":
+            from mentorledger.reports.render_pdf import html_to_pdf
+
+            assert html is not None
+            html_to_pdf(html, path)
+        elif fmt == "xlsx":
+            render_xlsx.chair_xlsx(report, path)
+        else:
+            path.write_text(render_csv.chair_csv(report), encoding="utf-8")
+        written[fmt] = path
+    return written
+
+
+def write_dossier(summary: DossierSummary, formats: list[str], out_dir: str | Path) -> dict[str, Path]:
+    from mentorledger.reports import render_docx, render_html, render_md
+
+    directory = _prepare(out_dir)
+    stem = directory / f"dossier-{summary.slug}-{summary.window.start}-{summary.window.end}"
+    written: dict[str, Path] = {}
+    for fmt in check_formats(formats, DOSSIER_FORMATS, "dossier"):
+        path = stem.with_suffix(f".{fmt}")
+        if fmt == "docx":
+            render_docx.dossier_docx(summary, path)
+        elif fmt == "pdf":
+            from mentorledger.reports.render_pdf import html_to_pdf
+
+            html_to_pdf(render_html.dossier_html(summary), path)
+        else:
+            path.write_text(render_md.dossier_markdown(summary), encoding="utf-8")
+        written[fmt] = path
+    return written
+
+
+def chair_summary_markdown(report: ChairReport, files: dict[str, Path]) -> str:
+    t, d = report.totals, report.distribution
+    return "\n".join(
+        [
+            f"# Mentoring effort: {report.department}",
+            "",
+            f"{report.window.start} to {report.window.end} · FTE basis {report.fte_basis_hours:g} h per 1.0 FTE per year",
+            "",
+            f"- Mentors: {t.mentors}; hours: {hours(t.minutes)} (FTE equivalent {t.fte_equivalent:.3f})",
+            f"- Credited: {hours(t.credited_minutes)} h; uncredited: {hours(t.uncredited_minutes)} h",
+            f"- Median {d.median_hours:.1f} h; 90th percentile {d.p90_hours:.1f} h; Gini {d.gini:.3f}; "
+            f"top 10% carry {percent(d.top10_share)}",
+            f"- Flagged for credit review: {t.flagged}",
+            "",
+            "Files: " + ", ".join(f"`{p}`" for p in files.values()),
+        ]
+    )
+
+
+def chair_table(report: ChairReport) -> list[dict[str, Any]]:
+    """The artifact table: the chair's own view (names and hours), nothing more."""
+    return [
+        {
+            "name": r.name,
+            "hours": hours(r.minutes),
+            "credited_hours": hours(r.credited_minutes),
+            "uncredited_hours": hours(r.uncredited_minutes),
+            "change_hours": hours(r.change_minutes)
+            if r.change_minutes >= 0
+            else f"-{hours(-r.change_minutes)}",
+            "review_for_credit": "yes" if r.review_for_credit else "",
+        }
+        for r in report.rows
+    ]
+
+
+def dossier_summary_markdown(summary: DossierSummary, files: dict[str, Path]) -> str:
+    return "\n".join(
+        [
+            f"# Mentoring summary: {summary.name}",
+            "",
+            f"{summary.window.start} to {summary.window.end} · FTE basis {summary.fte_basis_hours:g} h",
+            "",
+            summary.paragraph,
+            "",
+            "Files: " + ", ".join(f"`{p}`" for p in files.values()),
+        ]
+    )
+
+
+def dossier_table(summary: DossierSummary) -> list[dict[str, Any]]:
+    """Hours per academic year (no mentee rows: artifacts are seen by whoever can read the server)."""
+    return [{"academic_year": y.label, "hours": hours(y.minutes)} for y in summary.years] + [
+        {"academic_year": "period", "hours": hours(summary.minutes)}
+    ]

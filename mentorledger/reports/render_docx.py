@@ -1,0 +1,162 @@
+"""The dossier summary as DOCX: committees assemble dossiers in Word, so this is real Word structure
+(headings, tables with header rows, bulleted prompts) that survives copy and paste into a template."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from mentorledger.reports.dossier_data import DossierSummary
+from mentorledger.reports.formatting import fte, hours, label, money
+
+
+def _table(document: object, header: list[str], rows: Sequence[Sequence[object]]) -> None:
+    table = document.add_table(rows=1, cols=len(header))  # type: ignore[attr-defined]
+    table.style = "Table Grid"  # plain, so it pastes cleanly into an institution's dossier template
+    heading = table.rows[0]
+    repeat = OxmlElement("w:tblHeader")  # the header row repeats when a table crosses a page
+    repeat.set(qn("w:val"), "true")
+    heading._tr.get_or_add_trPr().append(repeat)
+    for cell, text in zip(heading.cells, header, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.font.bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = str(value)
+
+
+def dossier_docx(s: DossierSummary, path: Path) -> Path:
+    document = Document()
+    document.styles["Normal"].font.size = Pt(10)
+    for section in document.sections:
+        section.left_margin = section.right_margin = Cm(2)
+    document.core_properties.title = f"Mentoring and advising summary: {s.name}"
+    document.add_heading(f"Mentoring and advising summary: {s.name}", level=0)
+    meta = [s.institution, s.department, label(s.rank)]
+    if s.track:
+        meta.append(f"{s.track} track")
+    if s.last_promotion:
+        meta.append(f"last promotion {s.last_promotion}")
+    document.add_paragraph(" · ".join(meta))
+    document.add_paragraph(
+        f"Period {s.window.start} to {s.window.end} · FTE basis {s.fte_basis_hours:g} hours per 1.0 FTE per "
+        f"year · generated {s.generated_at:%Y-%m-%d %H:%M} UTC"
+    )
+
+    document.add_heading("Summary", level=1)
+    document.add_paragraph(s.paragraph)
+
+    document.add_heading("Quantity", level=1)
+    for line in (
+        f"Mentoring hours: {hours(s.minutes)}",
+        f"Mentees: {len(s.mentees)}",
+        f"Relationships of 12 months or more: {s.long_relationships}",
+        f"Group sessions: {s.group_sessions} ({s.group_sessions_facilitated} in groups led)",
+        f"Near-peer roles: {s.near_peer_roles}",
+        "Mentees by career stage: "
+        + ("; ".join(f"{k}: {n}" for k, n in s.mentees_by_stage.items()) or "none"),
+        "Mentees by relationship: "
+        + ("; ".join(f"{label(k)}: {n}" for k, n in s.mentees_by_kind.items()) or "none"),
+    ):
+        document.add_paragraph(line, style="List Bullet")
+    _table(
+        document,
+        ["Academic year", "Dates", "Hours", "Mentee", "Group", "Tag"],
+        [
+            [
+                y.label,
+                f"{y.start} – {y.end}",
+                hours(y.minutes),
+                hours(y.by_category["mentee"]),
+                hours(y.by_category["group"]),
+                hours(y.by_category["tag"]),
+            ]
+            for y in s.years
+        ]
+        + [
+            [
+                "Period",
+                "",
+                hours(s.minutes),
+                hours(s.by_category["mentee"]),
+                hours(s.by_category["group"]),
+                hours(s.by_category["tag"]),
+            ]
+        ],
+    )
+
+    document.add_heading("Mentees", level=1)
+    _table(
+        document,
+        [
+            "Mentee",
+            "Career stage",
+            "Relationship",
+            "Since",
+            "Until",
+            "Months",
+            "One-on-one hours",
+            "Outcomes",
+        ],
+        [
+            [
+                m.label,
+                m.stage,
+                label(m.kind),
+                m.start,
+                m.end or "ongoing",
+                m.months,
+                hours(m.minutes),
+                "; ".join(m.outcomes),
+            ]
+            for m in s.mentees
+        ],
+    )
+    document.add_paragraph("Mentees are de-identified unless they consented to be named.")
+
+    document.add_heading("Engagement", level=1)
+    _table(
+        document,
+        ["Group", "Role", "Mission", "Objectives met", "Sessions", "Hours"],
+        [
+            [
+                g.name,
+                g.role,
+                g.mission or "",
+                f"{g.objectives_met} of {g.objectives_total}",
+                g.sessions,
+                hours(g.minutes),
+            ]
+            for g in s.groups
+        ],
+    )
+
+    document.add_heading("Credit received", level=1)
+    _table(
+        document,
+        ["Item", "Value"],
+        [
+            ["Hours logged", hours(s.minutes)],
+            ["FTE equivalent of hours logged", fte(s.fte_equivalent)],
+            ["Credited effort (protected time or FTE, prorated)", hours(s.allotted_minutes)],
+            ["Credited hours", hours(s.credited_minutes)],
+            ["Uncredited hours", hours(s.uncredited_minutes)],
+            ["Stipend (prorated)", money(s.stipend)],
+        ],
+    )
+
+    document.add_heading("Your narrative", level=1)
+    document.add_paragraph(
+        "The figures above come only from calendars and the configuration. Complete these in your own words:"
+    )
+    for prompt in s.prompts:
+        document.add_paragraph(prompt, style="List Bullet")
+    document.save(str(path))
+    return path

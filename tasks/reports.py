@@ -1,0 +1,103 @@
+"""Report tasks: build and render one report per task run, and e-mail it (with retries for SMTP)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from mentorledger.mail import mail_settings, send
+from mentorledger.reports.chair_data import build_chair_report
+from mentorledger.reports.delivery import chair_email_text, chair_messages, chairs_of
+from mentorledger.reports.dossier_data import build_dossier
+from mentorledger.reports.outputs import (
+    chair_summary_markdown,
+    chair_table,
+    dossier_summary_markdown,
+    dossier_table,
+    write_chair,
+    write_dossier,
+)
+from mentorledger.store.ledger import Ledger
+from tasks.sync import cached_config
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+@task(name="render-chair-report", cache_policy=NO_CACHE)
+def render_chair_report(
+    config_path: str,
+    department: str,
+    date_from: str | None,
+    date_to: str | None,
+    formats: list[str],
+    out_dir: str,
+    database_url: str | None,
+) -> dict[str, Any]:
+    """Compute the report once and write every requested format."""
+    config = cached_config(config_path)
+    report = build_chair_report(
+        config, Ledger.open(database_url), department, start=_day(date_from), end=_day(date_to)
+    )
+    files = write_chair(report, formats, out_dir)
+    subject, body = chair_email_text(report)
+    return {
+        "subject": subject,
+        "body": body,
+        "department": report.department,
+        "window": {"start": report.window.start.isoformat(), "end": report.window.end.isoformat()},
+        "files": {fmt: str(path) for fmt, path in files.items()},
+        "totals": {
+            "mentors": report.totals.mentors,
+            "minutes": report.totals.minutes,
+            "credited_minutes": report.totals.credited_minutes,
+            "uncredited_minutes": report.totals.uncredited_minutes,
+            "flagged": report.totals.flagged,
+        },
+        "markdown": chair_summary_markdown(report, files),
+        "table": chair_table(report),
+    }
+
+
+@task(name="email-chair-report", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=30)
+def email_chair_report(
+    config_path: str, department: str, subject: str, body: str, files: dict[str, str]
+) -> list[str]:
+    """Send the PDF and XLSX to each chair of the department; returns the addresses mailed."""
+    config = cached_config(config_path)
+    settings = mail_settings(config.smtp)
+    chairs = chairs_of(config, department)
+    attachments = {fmt: Path(path) for fmt, path in files.items()}
+    for message in chair_messages(subject, body, attachments, chairs, settings.from_address):
+        send(settings, message)
+    return chairs
+
+
+@task(name="render-dossier", cache_policy=NO_CACHE)
+def render_dossier(
+    config_path: str,
+    mentor: str,
+    date_from: str | None,
+    date_to: str | None,
+    formats: list[str],
+    out_dir: str,
+    database_url: str | None,
+) -> dict[str, Any]:
+    config = cached_config(config_path)
+    summary = build_dossier(
+        config, Ledger.open(database_url), mentor, start=_day(date_from), end=_day(date_to)
+    )
+    files = write_dossier(summary, formats, out_dir)
+    return {
+        "mentor": summary.email,
+        "window": {"start": summary.window.start.isoformat(), "end": summary.window.end.isoformat()},
+        "files": {fmt: str(path) for fmt, path in files.items()},
+        "minutes": summary.minutes,
+        "markdown": dossier_summary_markdown(summary, files),
+        "table": dossier_table(summary),
+    }
