@@ -89,6 +89,26 @@ def _snapshot(entry: Entry | EntryRow) -> dict[str, Any]:
     return {"start": start.isoformat(), "end": end.isoformat(), "category": category, "rule": rule}
 
 
+def _audit(
+    source_key: str,
+    calendar_id: int,
+    run_id: str,
+    at: dt.datetime,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> dict[str, Any]:
+    return {
+        "source_key": source_key,
+        "calendar_id": calendar_id,
+        "run_id": run_id,
+        "at": at,
+        "action": action,
+        "before": before,
+        "after": after,
+    }
+
+
 class Ledger:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -165,86 +185,20 @@ class Ledger:
         run: RunRecord,
     ) -> ApplyStats:
         """Make the calendar's stored entries inside ``window`` equal ``entries``, in one transaction."""
-        now = _now()
-        stats = ApplyStats()
+        start, end = window
+        wanted = {entry.source_key for entry in entries}
         with Session(self.engine) as session, session.begin():
             calendar = self._calendar(session, ref)
             stored = {
                 row.source_key: row
                 for row in session.scalars(select(EntryRow).where(EntryRow.calendar_id == calendar.id))
             }
-            inserts: list[dict[str, Any]] = []
-            updates: list[dict[str, Any]] = []
-            audit: list[dict[str, Any]] = []
-            wanted: set[str] = set()
-            for entry in entries:
-                wanted.add(entry.source_key)
-                row = stored.get(entry.source_key)
-                values = {
-                    "owner": entry.owner,
-                    "event_key": entry.event_key,
-                    "start_utc": entry.start,
-                    "end_utc": entry.end,
-                    "category": str(entry.category),
-                    "rule": entry.rule,
-                    "group_id": entry.group_id,
-                    "participants": list(entry.participants),
-                    "fingerprint": entry.fingerprint,
-                    "revision": entry.revision,
-                    "status": "active",
-                    "updated_at": now,
-                    "removed_at": None,
-                }
-                if row is None:
-                    inserts.append(
-                        {
-                            **values,
-                            "source_key": entry.source_key,
-                            "calendar_id": calendar.id,
-                            "first_seen_at": now,
-                        }
-                    )
-                    action = "created"
-                elif row.status != "active":
-                    updates.append({**values, "id": row.id})
-                    action = "restored"
-                elif row.fingerprint != entry.fingerprint:
-                    updates.append({**values, "id": row.id})
-                    action = "updated"
-                else:
-                    stats.unchanged += 1
-                    continue
-                before = None if row is None else _snapshot(row)
-                audit.append(
-                    self._audit(
-                        entry.source_key, calendar.id, run.run_id, now, action, before, _snapshot(entry)
-                    )
-                )
-                if action == "created":
-                    stats.created += 1
-                else:
-                    stats.updated += 1
-
-            start, end = window
-            for key, row in stored.items():
-                if (
-                    key not in wanted
-                    and row.status == "active"
-                    and row.start_utc < end
-                    and row.end_utc > start
-                ):
-                    updates.append({"id": row.id, "status": "removed", "removed_at": now, "updated_at": now})
-                    audit.append(
-                        self._audit(key, calendar.id, run.run_id, now, "removed", _snapshot(row), None)
-                    )
-                    stats.removed += 1
-
-            if inserts:
-                session.execute(insert(EntryRow), inserts)
-            if updates:
-                session.execute(update(EntryRow), updates)
-            if audit:
-                session.execute(insert(AuditRow), audit)
+            vanished = [
+                key
+                for key, row in stored.items()
+                if key not in wanted and row.start_utc < end and row.end_utc > start
+            ]
+            stats = self._write(session, calendar.id, stored, entries, vanished, run)
             self._finish(session, calendar, run, stats, state=state, success=True)
         return stats
 
@@ -261,72 +215,89 @@ class Ledger:
         with source keys in ``removals`` removed, and leave every other entry alone (no window-wide
         reconciliation: the source reported only what changed). The new state (sync token) is written
         in the same transaction, so a token is never stored for changes that were not."""
-        now = _now()
-        stats = ApplyStats()
-        wanted = {entry.source_key: entry for entry in upserts}
-        gone = set(removals) - set(wanted)
+        wanted = {entry.source_key for entry in upserts}
+        gone = set(removals) - wanted
         with Session(self.engine) as session, session.begin():
             calendar = self._calendar(session, ref)
-            keys = list(wanted.keys() | gone)
+            keys = list(wanted | gone)
             stored: dict[str, EntryRow] = {}
             for i in range(0, len(keys), 500):  # bounded IN lists
-                chunk = keys[i : i + 500]
-                stored.update(
-                    (row.source_key, row)
-                    for row in session.scalars(
-                        select(EntryRow).where(
-                            EntryRow.calendar_id == calendar.id, EntryRow.source_key.in_(chunk)
-                        )
-                    )
+                query = select(EntryRow).where(
+                    EntryRow.calendar_id == calendar.id, EntryRow.source_key.in_(keys[i : i + 500])
                 )
-            inserts: list[dict[str, Any]] = []
-            updates: list[dict[str, Any]] = []
-            audit: list[dict[str, Any]] = []
-            for key, entry in wanted.items():
-                row = stored.get(key)
-                values = {
-                    "owner": entry.owner,
-                    "event_key": entry.event_key,
-                    "start_utc": entry.start,
-                    "end_utc": entry.end,
-                    "category": str(entry.category),
-                    "rule": entry.rule,
-                    "group_id": entry.group_id,
-                    "participants": list(entry.participants),
-                    "fingerprint": entry.fingerprint,
-                    "status": "active",
-                    "updated_at": now,
-                    "removed_at": None,
-                }
-                if row is None:
-                    inserts.append(
-                        {**values, "source_key": key, "calendar_id": calendar.id, "first_seen_at": now}
-                    )
-                    action = "created"
-                    stats.created += 1
-                elif row.status != "active" or row.fingerprint != entry.fingerprint:
-                    updates.append({**values, "id": row.id})
-                    action = "restored" if row.status != "active" else "updated"
-                    stats.updated += 1
-                else:
-                    stats.unchanged += 1
-                    continue
-                before = None if row is None else _snapshot(row)
-                audit.append(self._audit(key, calendar.id, run.run_id, now, action, before, _snapshot(entry)))
-            for key in gone:
-                row = stored.get(key)
-                if row is None or row.status != "active":
-                    continue
-                updates.append({"id": row.id, "status": "removed", "removed_at": now, "updated_at": now})
-                audit.append(self._audit(key, calendar.id, run.run_id, now, "removed", _snapshot(row), None))
-                stats.removed += 1
-            if inserts:
-                session.execute(insert(EntryRow), inserts)
-            if updates:
-                session.execute(update(EntryRow), updates)
-            if audit:
-                session.execute(insert(AuditRow), audit)
+                stored.update((row.source_key, row) for row in session.scalars(query))
+            stats = self._write(session, calendar.id, stored, upserts, gone, run)
             self._finish(session, calendar, run, stats, state=state, success=True)
+        return stats
+
+    def _write(
+        self,
+        session: Session,
+        calendar_id: int,
+        stored: dict[str, EntryRow],
+        upserts: Sequence[Entry],
+        removals: Collection[str],
+        run: RunRecord,
+    ) -> ApplyStats:
+        """Create, update, restore and remove entries against what is ``stored``, with an audit row for
+        each change; an entry whose fingerprint is unchanged is not written at all."""
+        now = _now()
+        stats = ApplyStats()
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        audit: list[dict[str, Any]] = []
+        for entry in upserts:
+            row = stored.get(entry.source_key)
+            values = {
+                "owner": entry.owner,
+                "event_key": entry.event_key,
+                "start_utc": entry.start,
+                "end_utc": entry.end,
+                "category": str(entry.category),
+                "rule": entry.rule,
+                "group_id": entry.group_id,
+                "participants": list(entry.participants),
+                "fingerprint": entry.fingerprint,
+                "revision": entry.revision,
+                "status": "active",
+                "updated_at": now,
+                "removed_at": None,
+            }
+            if row is None:
+                inserts.append(
+                    {
+                        **values,
+                        "source_key": entry.source_key,
+                        "calendar_id": calendar_id,
+                        "first_seen_at": now,
+                    }
+                )
+                action = "created"
+                stats.created += 1
+            elif row.status != "active" or row.fingerprint != entry.fingerprint:
+                updates.append({**values, "id": row.id})
+                action = "restored" if row.status != "active" else "updated"
+                stats.updated += 1
+            else:
+                stats.unchanged += 1
+                continue
+            before = None if row is None else _snapshot(row)
+            audit.append(
+                _audit(entry.source_key, calendar_id, run.run_id, now, action, before, _snapshot(entry))
+            )
+        for key in removals:
+            row = stored.get(key)
+            if row is None or row.status != "active":
+                continue
+            updates.append({"id": row.id, "status": "removed", "removed_at": now, "updated_at": now})
+            audit.append(_audit(key, calendar_id, run.run_id, now, "removed", _snapshot(row), None))
+            stats.removed += 1
+        if inserts:
+            session.execute(insert(EntryRow), inserts)
+        if updates:
+            session.execute(update(EntryRow), updates)
+        if audit:
+            session.execute(insert(AuditRow), audit)
         return stats
 
     def record_unchanged(self, ref: CalendarRef, *, state: CalendarState, run: RunRecord) -> None:
@@ -357,26 +328,6 @@ class Ledger:
         elif row.label != ref.label or row.owner != ref.owner:
             row.label, row.owner = ref.label, ref.owner
         return row
-
-    @staticmethod
-    def _audit(
-        source_key: str,
-        calendar_id: int,
-        run_id: str,
-        at: dt.datetime,
-        action: str,
-        before: dict[str, Any] | None,
-        after: dict[str, Any] | None,
-    ) -> dict[str, Any]:
-        return {
-            "source_key": source_key,
-            "calendar_id": calendar_id,
-            "run_id": run_id,
-            "at": at,
-            "action": action,
-            "before": before,
-            "after": after,
-        }
 
     @staticmethod
     def _finish(
