@@ -169,6 +169,12 @@ class Objective(_Model):
     owner: Email
     status: ObjectiveStatus = ObjectiveStatus.PLANNED
 
+    @field_validator("measure", "target", mode="before")
+    @classmethod
+    def _numbers_are_text(cls, value: Any) -> Any:
+        # "target: 3" is as natural as "target: 3 papers".
+        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
     @property
     def open(self) -> bool:
         return self.status in (ObjectiveStatus.PLANNED, ObjectiveStatus.IN_PROGRESS)

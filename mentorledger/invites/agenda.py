@@ -34,6 +34,7 @@ from jinja2 import Environment
 
 from mentorledger.config import ActionItem, AgendaSection, Group, Objective
 from mentorledger.invites.schedule import Session
+from mentorledger.invites.text import single_line
 
 DEFAULT_TEMPLATE: tuple[AgendaSection, ...] = (
     AgendaSection(title="Welcome and ground rules", minutes=5, kind="welcome"),
@@ -189,7 +190,7 @@ def plan_agenda(group: Group, context: AgendaContext) -> Agenda:
     index = session.index
 
     def name(email: str) -> str:
-        return names.get(email, email)
+        return single_line(names.get(email, email))
 
     facilitators = list(group.facilitators) or members
     facilitator = facilitators[index % len(facilitators)]
@@ -237,12 +238,11 @@ def plan_agenda(group: Group, context: AgendaContext) -> Agenda:
     for section, length in zip(template, minutes, strict=True):
         if length <= 0:
             continue
-        sections.append(
-            PlannedSection(section.title, section.kind, at, length, tuple(lines_for[section.kind]))
-        )
+        lines = tuple(single_line(line) for line in lines_for[section.kind])
+        sections.append(PlannedSection(single_line(section.title), section.kind, at, length, lines))
         at += dt.timedelta(minutes=length)
     return Agenda(
-        group_name=group.name,
+        group_name=single_line(group.name),
         number=index + 1,
         start=session.start,
         end=session.end,
@@ -252,10 +252,10 @@ def plan_agenda(group: Group, context: AgendaContext) -> Agenda:
         presenters=tuple(name(p) for p in presenters),
         reviewed=tuple(name(r) for r in reviewed),
         quarterly=quarterly,
-        mission=group.mission,
-        goals=tuple(group.goals),
-        location=group.location,
-        video_link=group.video_link,
+        mission=single_line(group.mission) if group.mission else None,
+        goals=tuple(single_line(goal) for goal in group.goals),
+        location=single_line(group.location) if group.location else None,
+        video_link=single_line(group.video_link) if group.video_link else None,
         sections=tuple(sections),
     )
 
@@ -307,7 +307,7 @@ def _skill_share_lines(group: Group, index: int, name: _Namer) -> list[str]:
     offering = [(m, group.inventory[m]) for m in group.members if m in group.inventory]
     offering = [(m, inv) for m, inv in offering if inv.strengths or inv.experiences]
     if not offering:
-        return ["A member shares a skill, resource or lesson learned (10 minutes, then questions)."]
+        return ["A member shares a skill, resource or lesson learned, then questions."]
     member, inventory = offering[index % len(offering)]
     topic = ", ".join([*inventory.strengths, *inventory.experiences][:3])
     return [f"{name(member)} shares from their experience: {topic}."]

@@ -22,7 +22,6 @@ lose double quotes; the agenda keeps its line breaks, which icalendar writes esc
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -31,24 +30,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 import ics
 
+from mentorledger.invites.text import multi_line, param_value, single_line
+
 PRODID = "-//mentorledger//peer-group invites 1.0//EN"
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
-_LINE_BREAKS = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85")
-
-
-def single_line(value: str) -> str:
-    """A value safe for a one-line field or header: breaks and control characters become spaces."""
-    return " ".join(_CONTROL.sub(" ", _LINE_BREAKS.sub(" ", value)).split())
-
-
-def param_value(value: str) -> str:
-    """A value safe as a property parameter (CN): one line and no double quotes (RFC 5545 3.1)."""
-    return single_line(value).replace('"', "'")
-
-
-def multi_line(value: str) -> str:
-    """Free text that may keep its line breaks (normalised to LF); other control characters removed."""
-    return _CONTROL.sub("", _LINE_BREAKS.sub("\n", value.replace("\t", " ")))
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,8 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 
-from mentorledger.invites.ics_build import Person, single_line
+from mentorledger.invites.ics_build import Person
+from mentorledger.invites.text import single_line
 
 
 def _address(person: Person) -> Address:

@@ -77,26 +77,29 @@ def parse_cadence(text: str) -> str:
         rule = rule.upper().replace(" ", "")
         _check_rrule(rule)
         return rule
-    lower = cadence.lower()
-    weekly = re.fullmatch(r"(?:(weekly|biweekly|fortnightly)|every (\d+ )?weeks?)(?: on (.+))?", lower)
+    weekly = re.fullmatch(
+        r"(?:(weekly|biweekly|fortnightly)|every (\d+ )?weeks?)(?: on (.+))?", cadence, re.IGNORECASE
+    )
     if weekly:
         named, count, days = weekly.groups()
-        interval = 2 if named in ("biweekly", "fortnightly") else int(count or 1)
+        interval = 2 if (named or "").lower() in ("biweekly", "fortnightly") else int(count or 1)
         rule = f"FREQ=WEEKLY;INTERVAL={interval}" + (f";BYDAY={','.join(_days(days))}" if days else "")
         _check_rrule(rule)
         return rule
     monthly = re.fullmatch(
-        r"(?:monthly|every (\d+ )?months?)(?: on (?:the )?(?:(\w+) (\w+?)|day (\d{1,2})))?", lower
+        r"(?:monthly|every (\d+ )?months?)(?: on (?:the )?(?:day (\d{1,2})|(\w+) (\w+?)))?",
+        cadence,
+        re.IGNORECASE,
     )
     if monthly:
-        count, ordinal, day, month_day = monthly.groups()
+        count, month_day, ordinal, day = monthly.groups()
         rule = f"FREQ=MONTHLY;INTERVAL={int(count or 1)}"
-        if ordinal is not None:
-            if ordinal not in _ORDINALS:
-                raise ValueError(f"{ordinal!r} is not one of first, second, third, fourth, last")
-            rule += f";BYDAY={_ORDINALS[ordinal]}{_day_code(day)}"
-        elif month_day is not None:
+        if month_day is not None:
             rule += f";BYMONTHDAY={int(month_day)}"
+        elif ordinal is not None:
+            if ordinal.lower() not in _ORDINALS:
+                raise ValueError(f"{ordinal!r} is not one of first, second, third, fourth, last")
+            rule += f";BYDAY={_ORDINALS[ordinal.lower()]}{_day_code(day)}"
         _check_rrule(rule)
         return rule
     raise ValueError(f"cannot read the cadence {text!r}; {CADENCE_HELP}")
