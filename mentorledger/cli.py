@@ -229,6 +229,7 @@ def _print_invites(summary: dict[str, Any]) -> None:
             f"{r['group']}: {r['sessions_in_horizon']} sessions ahead; {verb.lower()} {r['requests']} "
             f"invitation(s), {r['cancels']} cancellation(s); {r['unchanged']} unchanged",
             highlight=False,
+            soft_wrap=True,
         )
     for failure in summary["failed"]:
         err.print(
@@ -236,7 +237,7 @@ def _print_invites(summary: dict[str, Any]) -> None:
             f"recipient(s): {failure['reason']}",
             highlight=False,
         )
-    out.print(f"{verb} invites; feeds and files in {summary['out_dir']}", highlight=False)
+    out.print(f"{verb} invites; feeds and files in {summary['out_dir']}", highlight=False, soft_wrap=True)
 
 
 def _print_sync_summary(summary: dict[str, Any]) -> None:

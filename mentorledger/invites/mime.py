@@ -54,7 +54,6 @@ def itip_message(
     message["To"] = [_address(p) for p in recipients]
     message["Date"] = format_datetime(date or dt.datetime.now(dt.UTC))
     message["Message-ID"] = make_msgid(domain=organizer.email.partition("@")[2])
-    message["Content-Class"] = "urn:content-classes:calendarmessage"  # Outlook's hint
     message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     message.add_alternative(
@@ -64,6 +63,8 @@ def itip_message(
         cte="7bit" if calendar.isascii() else "base64",  # lines are <= 75 octets; base64 for 8-bit text
         params={"method": method},
     )
+    # After the content is set: set_content() clears every Content-* header.
+    message["Content-Class"] = "urn:content-classes:calendarmessage"  # Outlook's hint
     *_, calendar_part = message.iter_parts()
     calendar_part.set_param("charset", "UTF-8")  # the spelling RFC 6047's examples use
     return message

@@ -149,7 +149,7 @@ def _state(group_id: str, token: str, event: SessionEvent, status: str) -> SentS
 
 
 def _subject(prefix: str, event: SessionEvent) -> str:
-    return f"{prefix}: {event.summary} ({event.start:%a %d %b %Y %H:%M})"
+    return f"{prefix}: {event.summary}, {event.start:%a} {event.start.day} {event.start:%b %H:%M}"
 
 
 def _request(

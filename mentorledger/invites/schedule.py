@@ -48,7 +48,6 @@ _ORDINALS = {
     "4th": 4,
 }
 _RRULE_KEYS = re.compile(r"^(FREQ|INTERVAL|BYDAY|BYMONTHDAY|BYSETPOS|BYMONTH|WKST|COUNT|UNTIL|BYWEEKNO)=")
-_HORIZON_CAP = dt.timedelta(days=3 * 366)  # never expand more than three years of sessions
 
 CADENCE_HELP = (
     "write an RRULE (FREQ=WEEKLY;INTERVAL=2;BYDAY=TU) or a phrase such as 'every 2 weeks on Tuesday' "
@@ -145,9 +144,8 @@ class Series:
 
     def _local_dates(self, until: dt.date) -> list[dt.date]:
         first = dt.datetime.combine(self.first_session, self.start_time)
-        last = min(until, self.first_session + _HORIZON_CAP)
         rule = rrulestr(self.rule, dtstart=first)
-        dates = [d.date() for d in rule.between(first, dt.datetime.combine(last, dt.time.max), inc=True)]
+        dates = [d.date() for d in rule.between(first, dt.datetime.combine(until, dt.time.max), inc=True)]
         # RFC 5545: DTSTART is the first instance even when it does not match the rule.
         return sorted({self.first_session, *dates})
 

@@ -82,3 +82,19 @@ def test_smtp_section_is_checked_and_validate_accepts_a_good_file(
     result = run_cli(capsys, "validate", "--config", str(good))
     assert result.code == 0, result.stderr
     assert "1 groups" in result.stdout
+
+
+def test_the_example_peer_group_configuration_is_valid_and_plans_invites() -> None:
+    from mentorledger.config import load_config
+    from mentorledger.invites.plan import plan_group
+    from tests.conftest import ROOT
+    from tests.invites import itip
+
+    config = load_config(ROOT / "config" / "examples" / "peer-groups.yaml")
+    now = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+    for group in config.groups:
+        plan = plan_group(config, group, sent={}, now=now, horizon=dt.timedelta(days=56))
+        assert plan.updates, group.id
+        for update in plan.updates:
+            for message in update.messages:
+                assert itip.problems(message.calendar, method=message.method) == []

@@ -53,6 +53,7 @@ def test_invites_arrive_as_imip_multipart_alternative(
     mail = message_from_bytes(envelope.data, policy=policy.default)
     assert isinstance(mail, EmailMessage)
     assert mail.get_content_type() == "multipart/alternative"
+    assert mail["Content-Class"] == "urn:content-classes:calendarmessage"
     assert str(mail["From"]) == "Ana Ruiz <ana@med.example.edu>"
     assert sorted(a.addr_spec for a in mail["To"].addresses) == sorted(email for email, _ in MEMBERS)
     parts = list(mail.iter_parts())
@@ -66,7 +67,7 @@ def test_invites_arrive_as_imip_multipart_alternative(
     agenda = parts[0].get_content()
     assert "Facilitator: Ana Ruiz. Timekeeper: Ben Okafor." in agenda
     assert "Works in progress" in parts[1].get_content()
-    assert mail["Subject"].startswith("Invitation: URiM Peer Circle - session 1")
+    assert mail["Subject"] == "Invitation: URiM Peer Circle - session 1, Tue 2 Sep 10:00"
 
 
 def test_a_temporary_refusal_is_retried_and_then_delivered(
