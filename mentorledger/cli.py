@@ -157,7 +157,12 @@ def invites(
         out_dir = Path("out") / "invites"
         err.print(f"Not sending (no --send): writing the invites to {out_dir}/")
     summary = _run_invites(
-        loaded, group_id=group, send=send, out_dir=out_dir or Path("out") / "invites", database_url=None
+        loaded,
+        group_id=group,
+        send=send,
+        out_dir=out_dir or Path("out") / "invites",
+        database_url=None,
+        horizon_days=horizon_days,
     )
     _print_invites(summary)
     if summary["failed"]:
@@ -202,7 +207,13 @@ def _run_sync(config: Config, *, database_url: str | None, batch_size: int) -> d
 
 
 def _run_invites(
-    config: Config, *, group_id: str | None, send: bool, out_dir: Path, database_url: str | None
+    config: Config,
+    *,
+    group_id: str | None,
+    send: bool,
+    out_dir: Path,
+    database_url: str | None,
+    horizon_days: int = 28,
 ) -> dict[str, Any]:
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
@@ -212,6 +223,7 @@ def _run_invites(
     summary: dict[str, Any] = send_group_invites(
         config_path=str(config.source_path),
         group_id=group_id,
+        horizon_days=horizon_days,
         send=send,
         out_dir=str(out_dir),
         database_url=database_url,

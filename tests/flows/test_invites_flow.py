@@ -65,6 +65,11 @@ def test_invites_command_writes_to_out_invites_by_default_and_says_so(
     assert "writing the invites to out/invites" in result.stderr
     assert "urim-circle: 2 sessions ahead; wrote 2 invitation(s)" in result.stdout
     assert len(list((tmp_path / "out" / "invites" / "urim-circle").glob("*.eml"))) == 2
+    shorter = run_cli(
+        capsys, "invites", "--config", str(tmp_path / "dept.yaml"), "--horizon-days", "10", "--out", "soon"
+    )
+    assert "urim-circle: 1 sessions ahead; wrote 1 invitation(s)" in shorter.stdout
+    assert len(list((tmp_path / "soon" / "urim-circle").glob("*.eml"))) == 1
 
 
 def test_invites_command_sends_and_reports_failures_with_a_nonzero_exit(
@@ -123,3 +128,26 @@ def test_demo_also_writes_the_demo_groups_invites(
         assert emails, group
         assert (out / "invites" / group / f"{group}-feed.ics").is_file()
     assert f"feeds and files in {out / 'invites'}" in result.stdout
+
+
+def test_the_smtp_password_comes_from_the_environment_or_a_secret_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import uuid
+
+    from prefect.blocks.system import Secret
+
+    from mentorledger.config import Smtp
+    from mentorledger.errors import UserError
+    from tasks.invites import smtp_password
+
+    name = f"smtp-test-{uuid.uuid4().hex[:8]}"
+    Secret(value="from-the-block").save(name)
+    monkeypatch.delenv("MENTORLEDGER_SMTP_PASSWORD", raising=False)
+    assert smtp_password(Smtp(host="mail.example.edu", password_secret=name)) == "from-the-block"
+    assert smtp_password(Smtp(host="mail.example.edu")) is None
+    monkeypatch.setenv("MENTORLEDGER_SMTP_PASSWORD", "from-the-env")
+    assert smtp_password(Smtp(host="mail.example.edu", password_secret=name)) == "from-the-env"
+    monkeypatch.delenv("MENTORLEDGER_SMTP_PASSWORD")
+    with pytest.raises(UserError, match="no Prefect Secret block named"):
+        smtp_password(Smtp(host="mail.example.edu", password_secret="no-such-block-here"))
