@@ -94,18 +94,20 @@ class SmtpSender:
         *,
         backoff: Backoff | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        tls_context: ssl.SSLContext | None = None,
     ) -> None:
         self.settings = settings
+        self.tls_context = tls_context or ssl.create_default_context()  # verifies the server's certificate
         self.backoff = backoff or Backoff(attempts=4, base_seconds=2.0, cap_seconds=60.0)
         self.sleep = sleep
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
         if s.security == "ssl":
-            return smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=ssl.create_default_context())
+            return smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self.tls_context)
         client = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
         if s.security == "starttls":
-            client.starttls(context=ssl.create_default_context())
+            client.starttls(context=self.tls_context)
         return client
 
     def _send_once(self, message: EmailMessage, recipients: Sequence[str]) -> None:

@@ -2,12 +2,14 @@
 
 Design: every session is its own VEVENT with its own UID (``<date-token>.<group>@groups.mentorledger``),
 not one recurring series with RECURRENCE-ID overrides. Each session has its own agenda (DESCRIPTION),
-its own time when it is moved and its own SEQUENCE; Outlook, Gmail and Apple Calendar all apply a
-REQUEST or CANCEL for a single-instance UID reliably, while series exceptions sent by e-mail are where
-they disagree (Outlook drops per-instance descriptions and may re-create cancelled instances; Gmail
-splits the series when an override arrives before the master). Removing a session is a METHOD:CANCEL
-for that session's UID; RECURRENCE-ID is written only when a cancel targets one occurrence of a
-recurring event (``build_cancel(..., recurrence_id=...)``), which a standalone session never is.
+may be moved on its own, and has its own SEQUENCE. A single-instance REQUEST or CANCEL is the case
+every client (Outlook, Gmail, Apple Calendar) handles the same way; exceptions to a series sent as
+separate e-mails (a per-occurrence description, a moved or cancelled occurrence) are where clients
+differ most, and one series UID would make every per-session agenda an exception. It also keeps
+counting simple: each accepted session is one ordinary event whose UID names the group. Removing a
+session is a METHOD:CANCEL for that session's UID; RECURRENCE-ID is written only when a cancel targets
+one occurrence of a recurring event (``build_cancel(..., recurrence_id=...)``), which a mentorledger
+session never is.
 
 Objects are built with ``ics`` 0.7.3 (the project's builder: summary, description, location, URL are
 escaped by it), then finished with icalendar, which the iTIP rules need: METHOD as the first property,

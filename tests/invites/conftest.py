@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 from mentorledger.config import Config, load_config
 
@@ -80,6 +81,8 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     data: bytes
+    over_tls: bool
+    login: str | None
 
 
 @dataclass
@@ -90,13 +93,28 @@ class Recorder:
     reply: str = "451 4.3.0 Temporary failure, try again"
     calls: int = 0
     messages: list[Received] = field(default_factory=list)
+    password: bytes = b"correct horse"  # what AUTH accepts
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
         self.calls += 1
         if self.calls <= self.fail_first:
             return self.reply
-        self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+        login = session.auth_data.decode() if isinstance(session.auth_data, bytes) else None
+        self.messages.append(
+            Received(
+                envelope.mail_from,
+                list(envelope.rcpt_tos),
+                envelope.original_content,
+                session.ssl is not None,
+                login,
+            )
+        )
         return "250 OK"
+
+    def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, auth: Any) -> AuthResult:
+        if isinstance(auth, LoginPassword) and auth.password == self.password:
+            return AuthResult(success=True, auth_data=auth.login)
+        return AuthResult(success=False, handled=False)
 
 
 @dataclass
@@ -105,8 +123,8 @@ class SmtpServer:
     handler: Recorder
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
+@contextmanager
+def running_smtp(**options: Any) -> Iterator[SmtpServer]:
     """A real aiosmtpd server on 127.0.0.1, on a free port chosen by the OS."""
     handler = Recorder()
     loop = asyncio.new_event_loop()
@@ -115,7 +133,11 @@ def smtp_server() -> Iterator[SmtpServer]:
 
     async def start() -> asyncio.Server:
         return await loop.create_server(
-            lambda: SMTP(handler, hostname="localhost", loop=loop), host="127.0.0.1", port=0
+            lambda: SMTP(
+                handler, hostname="localhost", loop=loop, authenticator=handler.authenticate, **options
+            ),
+            host="127.0.0.1",
+            port=0,
         )
 
     server = asyncio.run_coroutine_threadsafe(start(), loop).result(timeout=10)
@@ -127,3 +149,10 @@ def smtp_server() -> Iterator[SmtpServer]:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
         loop.close()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A plain SMTP server on loopback (AUTH offered without TLS, as a local relay might)."""
+    with running_smtp(auth_require_tls=False) as server:
+        yield server

@@ -153,6 +153,10 @@ def test_cancelling_a_session_sends_cancel_once(tmp_path: Path, database_url: st
     quiet = FakeSender()
     run(tmp_path, database_url, quiet, group_extra=cancelled)
     assert quiet.sent == []
+    restored = FakeSender()
+    run(tmp_path, database_url, restored)  # the cancellation is withdrawn
+    reinstated = [s for s in restored.sent if s.uid == "20250930.urim-circle@groups.mentorledger"]
+    assert [(s.method, s.sequence) for s in reinstated] == [("REQUEST", 2)]
 
 
 def test_sessions_gone_from_a_new_cadence_are_cancelled(tmp_path: Path, database_url: str) -> None:
@@ -228,3 +232,13 @@ def test_an_unknown_group_is_a_user_error(tmp_path: Path, database_url: str) -> 
             sender=None,
             out_dir=None,
         )
+
+
+def test_adding_a_member_invites_them_without_raising_the_sequence(tmp_path: Path, database_url: str) -> None:
+    five = [e for e in EVERYONE if e != "fay@med.example.edu"]
+    run(tmp_path, database_url, FakeSender(), members=five)
+    sender = FakeSender()
+    run(tmp_path, database_url, sender)
+    assert len(sender.sent) == 7
+    assert all(s.method == "REQUEST" and s.sequence == 0 for s in sender.sent)
+    assert all("fay@med.example.edu" in s.recipients for s in sender.sent)
