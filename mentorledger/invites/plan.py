@@ -41,6 +41,8 @@ from mentorledger.uids import group_session_uid
 
 # How far past the horizon to look for "the next session" an agenda points to.
 _NEXT_SESSION_SLACK = dt.timedelta(days=100)
+# How far back the subscribable feed keeps past sessions.
+FEED_HISTORY = dt.timedelta(days=92)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +231,7 @@ def plan_group(
         stored = sent.get(session.token)
         in_horizon = session.start < horizon_end
         if session.start <= now or not (in_horizon or stored is not None):
-            if in_horizon:
+            if in_horizon and session.start > now - FEED_HISTORY:
                 built = _build(config, group, sessions, i, spq)
                 feed_events.append(replace(built.event, sequence=stored.sequence if stored else 0))
             continue

@@ -144,8 +144,12 @@ def running_smtp(**options: Any) -> Iterator[SmtpServer]:
     try:
         yield SmtpServer(server.sockets[0].getsockname()[1], handler)
     finally:
-        server.close()
-        asyncio.run_coroutine_threadsafe(server.wait_closed(), loop).result(timeout=10)
+
+        async def stop() -> None:  # on the server's own loop: asyncio servers are not thread-safe
+            server.close()
+            await server.wait_closed()
+
+        asyncio.run_coroutine_threadsafe(stop(), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
         loop.close()
