@@ -6,6 +6,9 @@ import datetime as dt
 import itertools
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from mentorledger.config import Config
 from mentorledger.invites.agenda import Agenda, AgendaContext, plan_agenda, scale_minutes
 from tests.invites.conftest import MEMBERS, load_department
@@ -152,3 +155,14 @@ def test_html_agenda_escapes_what_members_typed(tmp_path: Path) -> None:
     assert "<b onmouseover" not in html
     assert "&lt;b onmouseover=alert(1)&gt;Ben&lt;/b&gt;" in html
     assert html.startswith("<!DOCTYPE html>")
+
+
+@given(
+    weights=st.lists(st.integers(min_value=1, max_value=60), min_size=1, max_size=12),
+    total=st.integers(min_value=30, max_value=240),
+)
+def test_scaled_sections_always_fill_the_session_exactly(weights: list[int], total: int) -> None:
+    minutes = scale_minutes(weights, total)
+    assert sum(minutes) == total
+    for weight, got in zip(weights, minutes, strict=True):
+        assert abs(got - weight * total / sum(weights)) < 1
