@@ -33,6 +33,7 @@ import icalendar
 import ics
 
 from mentorledger.invites.text import multi_line, param_value, single_line
+from mentorledger.invites.vtimezone import vtimezone
 
 PRODID = "-//mentorledger//peer-group invites 1.0//EN"
 
@@ -152,17 +153,15 @@ def _calendar(method: str, events: Sequence[icalendar.Event], zones: Sequence[dt
 
 
 def _timezones(moments: Sequence[dt.datetime]) -> list[icalendar.Timezone]:
-    """One VTIMEZONE per zone used, covering the years of the sessions (compact, RDATE-based)."""
+    """One VTIMEZONE per zone used, covering the years of the sessions (yearly RRULEs, see vtimezone)."""
     by_zone: dict[str, list[dt.datetime]] = {}
     for moment in moments:
         if isinstance(moment.tzinfo, ZoneInfo) and moment.tzinfo.key != "UTC":
             by_zone.setdefault(moment.tzinfo.key, []).append(moment)
-    out = []
-    for key, values in sorted(by_zone.items()):
-        first = dt.date(min(v.year for v in values) - 1, 1, 1)
-        last = dt.date(max(v.year for v in values) + 2, 1, 1)
-        out.append(icalendar.Timezone.from_tzinfo(ZoneInfo(key), tzid=key, first_date=first, last_date=last))
-    return out
+    return [
+        vtimezone(key, min(v.year for v in values) - 1, max(v.year for v in values) + 1)
+        for key, values in sorted(by_zone.items())
+    ]
 
 
 def build_request(event: SessionEvent, *, stamp: dt.datetime) -> bytes:
