@@ -7,7 +7,9 @@ Layout, the one Outlook, Gmail and Apple Mail all render as a meeting request:
       text/html; charset=utf-8                       the same agenda
       text/calendar; method=REQUEST; charset=UTF-8   the iTIP object (method equals METHOD inside)
 
-From: the organizer. To: every recipient. When the mail goes out through another account (the
+From: the organizer. To: every recipient; for a REQUEST that is every member, the organizer included
+(mentorledger sends on the organizer's behalf, so this is how the session reaches their own calendar;
+their ATTENDEE entry is ACCEPTED, CHAIR, no RSVP). When the mail goes out through another account (the
 ``smtp.from_address``), that account is the Sender: and the envelope sender, so the message still comes
 from the organizer in every client without forging their envelope. Header values are built with the
 ``email`` package's structured headers from names already stripped of line breaks.
