@@ -124,9 +124,9 @@ class SmtpServer:
 
 
 @contextmanager
-def running_smtp(**options: Any) -> Iterator[SmtpServer]:
+def running_smtp(handler: Recorder | None = None, **options: Any) -> Iterator[SmtpServer]:
     """A real aiosmtpd server on 127.0.0.1, on a free port chosen by the OS."""
-    handler = Recorder()
+    handler = handler or Recorder()
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mentorledger.config import load_config
 from mentorledger.invites.delivery import DeliveryError, SmtpSender, SmtpSettings
-from mentorledger.invites.run import run_group
+from mentorledger.invites.run import GroupResult, run_group
 from mentorledger.invites.store import InviteStore
 from mentorledger.retry import Backoff
 from tests.invites import itip
-from tests.invites.conftest import MEMBERS, SmtpServer, write_department
+from tests.invites.conftest import MEMBERS, Recorder, SmtpServer, running_smtp, write_department
 
 NOW = dt.datetime(2025, 9, 1, 12, 0, tzinfo=dt.UTC)
 QUICK = Backoff(attempts=3, base_seconds=0.01, cap_seconds=0.01, jitter=False)
@@ -28,7 +30,7 @@ def sender_for(server: SmtpServer, sleeps: list[float] | None = None) -> SmtpSen
     )
 
 
-def send_all(tmp_path: Path, database_url: str, server: SmtpServer, days: int = 14) -> object:
+def send_all(tmp_path: Path, database_url: str, server: SmtpServer, days: int = 14) -> GroupResult:
     loaded = load_config(write_department(tmp_path, smtp_port=server.port))
     return run_group(
         loaded,
@@ -77,7 +79,7 @@ def test_a_temporary_refusal_is_retried_and_then_delivered(
     result = send_all(tmp_path, database_url, smtp_server)
     assert smtp_server.handler.calls == 3
     assert len(smtp_server.handler.messages) == 1
-    assert result.failed == []  # type: ignore[attr-defined]
+    assert result.failed == []
     assert set(InviteStore.open(database_url).sent("urim-circle")) == {"20250902"}
 
 
@@ -88,7 +90,7 @@ def test_a_permanent_refusal_is_reported_not_recorded_and_retried_next_run(
     smtp_server.handler.reply = "550 5.1.1 Mailbox unavailable"
     result = send_all(tmp_path, database_url, smtp_server)
     assert smtp_server.handler.calls == 1  # a 5xx is not retried
-    assert [f["reason"] for f in result.failed] == ["the mail server answered 550 5.1.1 Mailbox unavailable"]  # type: ignore[attr-defined]
+    assert [f["reason"] for f in result.failed] == ["the mail server answered 550 5.1.1 Mailbox unavailable"]
     assert InviteStore.open(database_url).sent("urim-circle") == {}
     send_all(tmp_path, database_url, smtp_server)
     assert len(smtp_server.handler.messages) == 1
@@ -117,3 +119,22 @@ def test_an_unreachable_server_is_retried_with_backoff_then_fails_cleanly() -> N
     assert caught.value.transient
     assert "s3cret-pw" not in str(caught.value)
     assert "s3cret-pw" not in repr(settings)
+
+
+@dataclass
+class RefusesEli(Recorder):
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if address == "eli@med.example.edu":
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_partly_refused_message_is_a_failure_so_it_is_sent_again(tmp_path: Path, database_url: str) -> None:
+    with running_smtp(RefusesEli(), auth_require_tls=False) as server:
+        result = send_all(tmp_path, database_url, server)
+        assert len(server.handler.messages) == 1  # the others got it
+    assert [f["reason"] for f in result.failed] == ["the mail server refused 1 of 6 recipients (550)"]
+    assert InviteStore.open(database_url).sent("urim-circle") == {}  # so the next run sends it again
