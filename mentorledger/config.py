@@ -532,6 +532,12 @@ def _check_group_roles(i: int, group: Group) -> Iterable[tuple[Sequence[str | in
     for email in group.inventory:
         if email not in members:
             yield ("groups", i, "inventory", email), outside(email)
+    if group.schedules_meetings and not group.series("UTC").first_session_fits():
+        yield (
+            ("groups", i, "first_session"),
+            f"{group.first_session:%A %Y-%m-%d} is not a day the cadence {group.cadence!r} meets on; "
+            "give the date of the first regular session",
+        )
     if group.schedules_meetings and (group.cancelled_sessions or group.rescheduled_sessions):
         asked = [*group.cancelled_sessions, *group.rescheduled_sessions]
         scheduled = set(group.series("UTC").scheduled_dates(max(asked)))

@@ -167,6 +167,11 @@ class Series:
             )
         return out
 
+    def first_session_fits(self) -> bool:
+        """Whether the cadence itself meets on ``first_session`` (else it is an extra, odd meeting)."""
+        first = dt.datetime.combine(self.first_session, self.start_time)
+        return bool(rrulestr(self.rule, dtstart=first).between(first, first, inc=True))
+
     def scheduled_dates(self, until: dt.date) -> list[dt.date]:
         return self._local_dates(until)
 

@@ -52,15 +52,17 @@ def test_a_complete_group_loads_with_its_schedule(tmp_path: Path) -> None:
         ),
         ("    cancelled_sessions: [2025-09-03]\n", "groups[0].cancelled_sessions", "not a session date"),
         ("    rescheduel: []\n", "groups[0].rescheduel", "unknown key"),
+        ("    first_session: 2025-09-01\n", "groups[0].first_session", "Monday 2025-09-01 is not a day"),
     ],
 )
 def test_group_mistakes_name_the_key_and_line(tmp_path: Path, extra: str, where: str, reason: str) -> None:
-    found = problems_of(tmp_path, department_yaml(group_extra=extra))
+    text = department_yaml(group_extra=extra)
+    found = problems_of(tmp_path, text)
     assert len(found) == 1, found
     assert f": {where}: " in found[0]
     assert reason in found[0]
     line = int(found[0].split(":")[1])
-    assert line > 20  # points into the group, not the top of the file
+    assert line > text.splitlines().index("groups:") + 1  # points into the group, not the top of the file
 
 
 def test_an_unreadable_cadence_and_a_missing_organizer_are_reported(tmp_path: Path) -> None:
