@@ -119,6 +119,11 @@ def demo(
     (out_dir / "hours.json").write_text(json.dumps(report.as_json(), indent=2) + "\n", encoding="utf-8")
     (out_dir / "hours.csv").write_text(_hours_csv(report), encoding="utf-8")
     out.print(f"Wrote {out_dir / 'hours.json'} and {out_dir / 'hours.csv'}; ledger: {database_url}")
+    _print_invites(
+        _run_invites(
+            loaded, group_id=None, send=False, out_dir=out_dir / "invites", database_url=database_url
+        )
+    )
     _demo_reports(loaded, report, database_url=database_url, out_dir=out_dir)
 
 
@@ -279,6 +284,50 @@ def _demo_reports(config: Config, report: HoursReport, *, database_url: str, out
         )
 
 
+@app.command()
+def invites(
+    config: ConfigOption,
+    group: Annotated[str | None, typer.Option("--group", help="Only this group (its id).")] = None,
+    send: Annotated[
+        bool, typer.Option("--send", help="E-mail the invites (needs the smtp section).")
+    ] = False,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write .ics and .eml files here instead of sending.")
+    ] = None,
+    horizon_days: Annotated[
+        int, typer.Option(min=1, max=366, help="Sessions starting within this many days.")
+    ] = 28,
+) -> None:
+    """Peer-group meeting requests with agendas: send them, or write them to files (the default)."""
+    loaded = load_config(config)
+    if send and out_dir is not None:
+        raise UserError("give either --send or --out DIR, not both")
+    if group is not None and all(g.id != group for g in loaded.groups):
+        raise UserError(
+            f"no group {group!r} in {config}; the groups are: {', '.join(g.id for g in loaded.groups)}"
+        )
+    if send and loaded.smtp is None:
+        raise UserError(f"{config}: no smtp section; add smtp.host (and port, security) or use --out DIR")
+    if not send and out_dir is None:
+        out_dir = Path("out") / "invites"
+        err.print(f"Not sending (no --send): writing the invites to {out_dir}/")
+    summary = _run_invites(
+        loaded,
+        group_id=group,
+        send=send,
+        out_dir=out_dir or Path("out") / "invites",
+        database_url=None,
+        horizon_days=horizon_days,
+    )
+    _print_invites(summary)
+    if summary["failed"]:
+        err.print(
+            f"[red]error[/red]: {len(summary['failed'])} message(s) could not be delivered; they were not "
+            "recorded as sent and will be sent on the next run. Check the mail server and run again."
+        )
+        raise typer.Exit(1)
+
+
 # ------------------------------------------------------------------------------------------------------
 
 
@@ -314,6 +363,52 @@ def _run_sync(config: Config, *, database_url: str | None, batch_size: int) -> d
                 config_path=str(config.source_path), batch_size=batch_size, database_url=database_url
             )
     return summary
+
+
+def _run_invites(
+    config: Config,
+    *,
+    group_id: str | None,
+    send: bool,
+    out_dir: Path,
+    database_url: str | None,
+    horizon_days: int = 28,
+) -> dict[str, Any]:
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    from flows.send_group_invites import send_group_invites  # Prefect loads only for commands that run flows
+
+    assert config.source_path is not None
+    summary: dict[str, Any] = send_group_invites(
+        config_path=str(config.source_path),
+        group_id=group_id,
+        horizon_days=horizon_days,
+        send=send,
+        out_dir=str(out_dir),
+        database_url=database_url,
+    )
+    return summary
+
+
+def _print_invites(summary: dict[str, Any]) -> None:
+    verb = "Sent" if summary["mode"] == "send" else "Wrote"
+    for r in summary["groups"]:
+        if not r["scheduled"]:
+            out.print(f"{r['group']}: no cadence configured, no invites", highlight=False)
+            continue
+        out.print(
+            f"{r['group']}: {r['sessions_in_horizon']} sessions ahead; {verb.lower()} {r['requests']} "
+            f"invitation(s), {r['cancels']} cancellation(s); {r['unchanged']} unchanged",
+            highlight=False,
+            soft_wrap=True,
+        )
+    for failure in summary["failed"]:
+        err.print(
+            f"[red]failed[/red]: {failure['group']} {failure['method']} to {len(failure['recipients'])} "
+            f"recipient(s): {failure['reason']}",
+            highlight=False,
+        )
+    out.print(f"{verb} invites; feeds and files in {summary['out_dir']}", highlight=False, soft_wrap=True)
 
 
 def _print_sync_summary(summary: dict[str, Any]) -> None:

@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from mentorledger.errors import ConfigError
+from mentorledger.invites.schedule import Series, parse_cadence
 
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -179,21 +180,167 @@ class Relationship(_Model):
         return self.start <= day and (self.end is None or day <= self.end)
 
 
-class GroupObjective(_Model):
-    """A group objective and whether the group recorded it as met (for the mentor's dossier)."""
+class MemberInventory(_Model):
+    """What a member brings and wants to grow: shown to the group, used to pick skill-share leads."""
 
-    text: str = Field(min_length=1)
-    met: bool = False
+    strengths: list[str] = Field(default_factory=list)
+    weaknesses: list[str] = Field(default_factory=list)
+    experiences: list[str] = Field(default_factory=list)
+
+
+class ObjectiveStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class Objective(_Model):
+    """A SMART objective: specific (what), measurable (measure, target), time-bound (due), owned."""
+
+    what: str = Field(min_length=1)
+    measure: str = Field(min_length=1)
+    target: str = Field(min_length=1)
+    due: dt.date
+    owner: Email
+    status: ObjectiveStatus = ObjectiveStatus.PLANNED
+
+    @field_validator("measure", "target", mode="before")
+    @classmethod
+    def _numbers_are_text(cls, value: Any) -> Any:
+        # "target: 3" is as natural as "target: 3 papers".
+        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+    @property
+    def open(self) -> bool:
+        return self.status in (ObjectiveStatus.PLANNED, ObjectiveStatus.IN_PROGRESS)
+
+
+class ActionItem(_Model):
+    """An action item agreed at a session; it is carried to every later agenda until ``done``."""
+
+    what: str = Field(min_length=1)
+    owner: Email
+    opened: dt.date
+    done: dt.date | None = None
+
+
+AgendaKind = Literal[
+    "welcome",
+    "checkins",
+    "action_review",
+    "works_in_progress",
+    "objectives",
+    "skill_share",
+    "wrap_up",
+    "mission_review",
+    "custom",
+]
+
+
+class AgendaSection(_Model):
+    """One block of an agenda template; ``minutes`` are relative weights, scaled to the session length."""
+
+    title: str = Field(min_length=1)
+    minutes: int = Field(ge=1, le=240)
+    kind: AgendaKind = "custom"
+
+
+class Smtp(_Model):
+    """Where invites are sent from. Credentials never go here: MENTORLEDGER_SMTP_USER and
+    MENTORLEDGER_SMTP_PASSWORD, or a Prefect Secret block named by ``password_secret``."""
+
+    host: str = Field(min_length=1)
+    port: int | None = Field(default=None, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    from_address: Email | None = None  # the sending account (envelope and Sender:), if not the organizer
+    password_secret: str | None = None  # name of a Prefect Secret block holding the password
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or {"starttls": 587, "ssl": 465, "none": 25}[self.security]
 
 
 class Group(_Model):
     id: str
     name: str = Field(min_length=1)
     members: list[Email] = Field(min_length=1)
+    # Peer-group framework and meeting plan (issue 4); all optional, see config/README.md.
     mission: str | None = None
-    founded_by: list[Email] = Field(default_factory=list)
+    goals: list[str] = Field(default_factory=list)
+    inventory: dict[Email, MemberInventory] = Field(default_factory=dict)
+    objectives: list[Objective] = Field(default_factory=list)
+    action_items: list[ActionItem] = Field(default_factory=list)
+    cadence: str | None = None
+    first_session: dt.date | None = None
+    start_time: dt.time | None = None
+    duration_minutes: int = Field(default=60, ge=30, le=240)
+    timezone: TimeZoneName | None = None
+    location: str | None = None
+    video_link: str | None = None
+    organizer: Email | None = None
     facilitators: list[Email] = Field(default_factory=list)
-    objectives: list[GroupObjective] = Field(default_factory=list)
+    founded_by: list[Email] = Field(default_factory=list)  # shown in founders' dossiers
+    agenda_template: list[AgendaSection] | None = Field(default=None, min_length=1)
+    cancelled_sessions: list[dt.date] = Field(default_factory=list)
+    rescheduled_sessions: dict[dt.date, dt.datetime] = Field(default_factory=dict)
+
+    @field_validator("cadence")
+    @classmethod
+    def _readable_cadence(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_cadence(value)
+        return value
+
+    @field_validator("start_time", mode="before")
+    @classmethod
+    def _unquoted_time(cls, value: Any) -> Any:
+        # YAML 1.1 reads an unquoted 10:00 as the sexagesimal integer 600.
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            return dt.time(value // 60, value % 60)
+        return value
+
+    @field_validator("video_link")
+    @classmethod
+    def _https_link(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("https://", "http://")):
+            raise ValueError(f"{value!r} is not a link; give the full https:// address")
+        return value
+
+    @field_validator("rescheduled_sessions")
+    @classmethod
+    def _naive_local(cls, value: dict[dt.date, dt.datetime]) -> dict[dt.date, dt.datetime]:
+        for moved in value.values():
+            if moved.tzinfo is not None:
+                raise ValueError(f"{moved} has a time zone; give the local time, e.g. '2025-11-05 14:00'")
+        return value
+
+    @model_validator(mode="after")
+    def _schedule_complete(self) -> Self:
+        if self.cadence is not None:
+            missing = [k for k in ("first_session", "start_time", "organizer") if getattr(self, k) is None]
+            if missing:
+                raise ValueError(f"a group with a cadence also needs {', '.join(missing)} to send invites")
+        return self
+
+    @property
+    def schedules_meetings(self) -> bool:
+        return self.cadence is not None
+
+    def series(self, default_timezone: str) -> Series:
+        """The group's meeting series (only for groups with a cadence)."""
+        assert self.cadence is not None
+        assert self.first_session is not None
+        assert self.start_time is not None
+        return Series(
+            rule=parse_cadence(self.cadence),
+            first_session=self.first_session,
+            start_time=self.start_time,
+            duration=dt.timedelta(minutes=self.duration_minutes),
+            tz=ZoneInfo(self.timezone or default_timezone),
+            cancelled=frozenset(self.cancelled_sessions),
+            rescheduled=dict(self.rescheduled_sessions),
+        )
 
     @field_validator("id")
     @classmethod
@@ -270,15 +417,6 @@ class SelfReported(_Model):
     first_generation: bool | None = None
 
 
-class SmtpSettings(_Model):
-    """Where mail goes out; credentials come from the environment, never from this file."""
-
-    host: str = Field(min_length=1)
-    port: int | None = Field(default=None, ge=1, le=65535)
-    security: Literal["starttls", "ssl", "none"] = "starttls"
-    from_address: Email
-
-
 DEFAULT_FTE_BASIS_HOURS = 2080.0  # 40 h x 52 weeks: the common US full-time basis
 
 
@@ -298,7 +436,7 @@ class Config(_Model):
     departments: list[Department] = Field(default_factory=list)
     self_reported: dict[Email, SelfReported] = Field(default_factory=dict)
     equity_section: bool = False
-    smtp: SmtpSettings | None = None
+    smtp: Smtp | None = None
 
     # Where the file was read from: relative calendar paths resolve against it. Not a YAML key.
     base_dir: Path = Field(default=Path(), exclude=True)
@@ -398,6 +536,9 @@ def check_config(path: str | Path) -> tuple[list[str], Config | None]:
     located += _cross_check(fields, base_dir)
     if config is not None:
         located += _cross_check_reports(config)
+        located += [
+            problem for i, group in enumerate(config.groups) for problem in _check_group_roles(i, group)
+        ]
     problems = [_describe(file, root, loc, reason) for loc, reason in located]
     return problems, (None if problems else config)
 
@@ -532,13 +673,13 @@ def _cross_check_reports(config: Config) -> Iterable[tuple[Sequence[str | int], 
                     "merge or shorten them so hours are not credited twice",
                 )
     for i, group in enumerate(config.groups):
-        for role in ("founded_by", "facilitators"):
-            for j, email in enumerate(getattr(group, role)):
-                if email not in group.members:
-                    yield (
-                        ("groups", i, role, j),
-                        f"{email} is not a member of this group; add them to members",
-                    )
+        for j, email in enumerate(group.founded_by):
+            if email not in group.members:
+                yield (
+                    ("groups", i, "founded_by", j),
+                    f"{email} is not a member of this group; add them to members",
+                )
+
     departments = {p.department for p in config.people}
     for i, department in enumerate(config.departments):
         if department.name not in departments:
@@ -549,6 +690,44 @@ def _cross_check_reports(config: Config) -> Iterable[tuple[Sequence[str | int], 
     for email in config.self_reported:
         if email not in known:
             yield ("self_reported", email), f"{email} is not in people; add them to people or fix the address"
+
+
+def _check_group_roles(i: int, group: Group) -> Iterable[tuple[Sequence[str | int], str]]:
+    """Organizer, facilitators, owners and inventory entries must be members of the group."""
+    members = set(group.members)
+
+    def outside(email: str) -> str:
+        return f"{email} is not a member of group {group.id!r}; add them to its members or fix the address"
+
+    if group.organizer is not None and group.organizer not in members:
+        yield ("groups", i, "organizer"), outside(group.organizer)
+    for j, email in enumerate(group.facilitators):
+        if email not in members:
+            yield ("groups", i, "facilitators", j), outside(email)
+    for j, objective in enumerate(group.objectives):
+        if objective.owner not in members:
+            yield ("groups", i, "objectives", j, "owner"), outside(objective.owner)
+    for j, item in enumerate(group.action_items):
+        if item.owner not in members:
+            yield ("groups", i, "action_items", j, "owner"), outside(item.owner)
+    for email in group.inventory:
+        if email not in members:
+            yield ("groups", i, "inventory", email), outside(email)
+    if group.schedules_meetings and not group.series("UTC").first_session_fits():
+        yield (
+            ("groups", i, "first_session"),
+            f"{group.first_session:%A %Y-%m-%d} is not a day the cadence {group.cadence!r} meets on; "
+            "give the date of the first regular session",
+        )
+    if group.schedules_meetings and (group.cancelled_sessions or group.rescheduled_sessions):
+        asked = [*group.cancelled_sessions, *group.rescheduled_sessions]
+        scheduled = set(group.series("UTC").scheduled_dates(max(asked)))
+        for day in sorted(set(asked) - scheduled):
+            key = "cancelled_sessions" if day in group.cancelled_sessions else "rescheduled_sessions"
+            yield (
+                ("groups", i, key),
+                f"{day} is not a session date of this group's cadence; use the date the session was scheduled for",
+            )
 
 
 def _describe(file: Path, root: yaml.Node | None, loc: Sequence[str | int], reason: str) -> str:

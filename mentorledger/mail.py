@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from mentorledger.config import SmtpSettings
+from mentorledger.config import Smtp
 from mentorledger.errors import UserError
 
 HOST_ENV, PORT_ENV = "MENTORLEDGER_SMTP_HOST", "MENTORLEDGER_SMTP_PORT"
@@ -44,7 +44,7 @@ class MailSettings:
     cafile: str | None = None
 
 
-def mail_settings(configured: SmtpSettings | None, environ: Mapping[str, str] | None = None) -> MailSettings:
+def mail_settings(configured: Smtp | None, environ: Mapping[str, str] | None = None) -> MailSettings:
     """Settings from the configuration, overridden by the environment; an error if no host or sender."""
     env = os.environ if environ is None else environ
     security = env.get(SECURITY_ENV) or (configured.security if configured else "starttls")

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from mentorledger.config import Config, Person, Relationship, Window
+from mentorledger.config import Config, ObjectiveStatus, Person, Relationship, Window
 from mentorledger.counting import Category, clipped_minutes
 from mentorledger.errors import UserError
 from mentorledger.hours import compute_hours, ledger_entries, minutes_by_owner
@@ -261,9 +261,9 @@ def build_dossier(
                 name=group.name,
                 role=role,
                 mission=group.mission,
-                objectives_met=sum(o.met for o in group.objectives),
+                objectives_met=sum(o.status is ObjectiveStatus.DONE for o in group.objectives),
                 objectives_total=len(group.objectives),
-                objectives=[(o.text, o.met) for o in group.objectives],
+                objectives=[(o.what, o.status is ObjectiveStatus.DONE) for o in group.objectives],
                 sessions=len(sessions),
                 minutes=sum(counted[0].values()) if counted else 0,
             )

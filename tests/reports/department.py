@@ -248,7 +248,11 @@ def write_department(root: Path, *, equity_section: bool = True) -> Department:
             + email("ana")
             + "], facilitators: ["
             + email("kwame")
-            + "], objectives: [{text: Each member submits one abstract, met: true}, {text: Draft promotion narrative, met: false}]}",
+            + "], objectives: ["
+            + "{what: Each member submits one abstract, measure: abstracts submitted, target: 1 each,"
+            + f" due: 2026-03-01, owner: {email('ana')}, status: done}},"
+            + " {what: Draft promotion narrative, measure: drafts shared, target: 1,"
+            + f" due: 2026-05-01, owner: {email('kwame')}, status: in_progress}}]}}",
             "self_reported:",
             *self_reported,
             "calendars:",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mentorledger.config import SmtpSettings
+from mentorledger.config import Smtp
 from mentorledger.errors import UserError
 from mentorledger.mail import MailError, MailSettings, build_message, mail_settings, send
 from mentorledger.reports.delivery import chair_messages
@@ -53,7 +53,7 @@ def test_login_uses_the_environment_credentials(monkeypatch: pytest.MonkeyPatch,
         monkeypatch.setenv("MENTORLEDGER_SMTP_USER", "reports")
         monkeypatch.setenv("MENTORLEDGER_SMTP_PASSWORD", "s3cret-Pw")
         monkeypatch.setenv("MENTORLEDGER_SMTP_PORT", str(inbox.port))
-        configured = SmtpSettings(host=inbox.host, port=1, security="none", from_address=SENDER)
+        configured = Smtp(host=inbox.host, port=1, security="none", from_address=SENDER)
         settings = mail_settings(configured)
         assert settings.port == inbox.port  # the environment wins over the file
         assert "s3cret" not in repr(settings)
@@ -96,7 +96,7 @@ def test_settings_need_a_host_and_a_sender(monkeypatch: pytest.MonkeyPatch) -> N
         monkeypatch.delenv(f"MENTORLEDGER_SMTP_{name}", raising=False)
     with pytest.raises(MailError, match="no mail server configured"):
         mail_settings(None)
-    settings = mail_settings(SmtpSettings(host="mail.example.edu", security="ssl", from_address=SENDER))
+    settings = mail_settings(Smtp(host="mail.example.edu", security="ssl", from_address=SENDER))
     assert (settings.port, settings.user) == (465, None)
 
 

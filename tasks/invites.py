@@ -1,0 +1,72 @@
+"""The invites task: one task run per group (never per session or member), thin over the core.
+
+It resolves the SMTP password (environment first, else the Prefect Secret block named in the YAML's
+``smtp.password_secret``), then runs ``mentorledger.invites.run.run_group``. The password is passed
+on in memory only; it is never logged or returned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from mentorledger.config import Smtp
+from mentorledger.errors import UserError
+from mentorledger.invites.delivery import PASSWORD_ENV, SmtpSender, SmtpSettings
+from mentorledger.invites.run import run_group
+from mentorledger.invites.store import InviteStore
+from tasks.sync import cached_config
+
+
+def smtp_password(smtp: Smtp) -> str | None:
+    """The password from the environment, else from the named Prefect Secret block, else none."""
+    if os.environ.get(PASSWORD_ENV) or not smtp.password_secret:
+        return os.environ.get(PASSWORD_ENV) or None
+    from prefect.blocks.system import Secret
+
+    try:
+        block: Any = Secret.load(smtp.password_secret)  # sync in a sync context
+    except (ValueError, RuntimeError) as exc:
+        raise UserError(
+            f"smtp.password_secret: no Prefect Secret block named {smtp.password_secret!r} "
+            f"({exc.__class__.__name__}); create it or set {PASSWORD_ENV}"
+        ) from None
+    value = block.get()
+    return str(value) if value else None
+
+
+@task(name="send-group-invites", cache_policy=NO_CACHE, task_run_name="invites {group_id}")
+def invite_group(
+    config_path: str,
+    group_id: str,
+    now_iso: str,
+    horizon_days: int,
+    send: bool,
+    out_dir: str | None,
+    database_url: str | None,
+) -> dict[str, Any]:
+    """Plan one group's sessions and send them (or write them to ``out_dir``); returns its summary."""
+    config = cached_config(config_path)
+    sender = None
+    envelope = None
+    if send:
+        if config.smtp is None:
+            raise UserError("the configuration has no smtp section; add smtp.host or use --out")
+        settings = SmtpSettings.from_config(config.smtp, password=smtp_password(config.smtp))
+        sender, envelope = SmtpSender(settings), settings.sender
+    result = run_group(
+        config,
+        group_id,
+        store=InviteStore.open(database_url),
+        now=dt.datetime.fromisoformat(now_iso),
+        horizon=dt.timedelta(days=horizon_days),
+        sender=sender,
+        out_dir=Path(out_dir) if out_dir else None,
+        envelope_sender=envelope,
+    )
+    return result.as_json()
