@@ -256,10 +256,6 @@ class Smtp(_Model):
     from_address: Email | None = None  # the sending account (envelope and Sender:), if not the organizer
     password_secret: str | None = None  # name of a Prefect Secret block holding the password
 
-    @property
-    def effective_port(self) -> int:
-        return self.port or {"starttls": 587, "ssl": 465, "none": 25}[self.security]
-
 
 class Group(_Model):
     id: str

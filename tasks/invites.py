@@ -8,36 +8,18 @@ on in memory only; it is never logged or returned.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from mentorledger.config import Smtp
 from mentorledger.errors import UserError
-from mentorledger.invites.delivery import PASSWORD_ENV, SmtpSender, SmtpSettings
 from mentorledger.invites.run import run_group
 from mentorledger.invites.store import InviteStore
+from mentorledger.smtp import SmtpSender
+from tasks.smtp import smtp_password, smtp_settings  # noqa: F401  (smtp_password: re-exported)
 from tasks.sync import cached_config
-
-
-def smtp_password(smtp: Smtp) -> str | None:
-    """The password from the environment, else from the named Prefect Secret block, else none."""
-    if os.environ.get(PASSWORD_ENV) or not smtp.password_secret:
-        return os.environ.get(PASSWORD_ENV) or None
-    from prefect.blocks.system import Secret
-
-    try:
-        block: Any = Secret.load(smtp.password_secret)  # sync in a sync context
-    except (ValueError, RuntimeError) as exc:
-        raise UserError(
-            f"smtp.password_secret: no Prefect Secret block named {smtp.password_secret!r} "
-            f"({exc.__class__.__name__}); create it or set {PASSWORD_ENV}"
-        ) from None
-    value = block.get()
-    return str(value) if value else None
 
 
 @task(name="send-group-invites", cache_policy=NO_CACHE, task_run_name="invites {group_id}")
@@ -57,7 +39,7 @@ def invite_group(
     if send:
         if config.smtp is None:
             raise UserError("the configuration has no smtp section; add smtp.host or use --out")
-        settings = SmtpSettings.from_config(config.smtp, password=smtp_password(config.smtp))
+        settings = smtp_settings(config.smtp)
         sender, envelope = SmtpSender(settings), settings.sender
     result = run_group(
         config,

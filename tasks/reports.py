@@ -9,7 +9,7 @@ from typing import Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from mentorledger.mail import mail_settings, send
+from mentorledger.errors import UserError
 from mentorledger.reports.chair_data import build_chair_report
 from mentorledger.reports.delivery import chair_email_text, chair_messages, chairs_of
 from mentorledger.reports.dossier_data import build_dossier
@@ -21,7 +21,9 @@ from mentorledger.reports.outputs import (
     write_chair,
     write_dossier,
 )
+from mentorledger.smtp import FROM_ENV, SmtpSender
 from mentorledger.store.ledger import Ledger
+from tasks.smtp import smtp_settings
 from tasks.sync import cached_config
 
 
@@ -64,17 +66,25 @@ def render_chair_report(
     }
 
 
-@task(name="email-chair-report", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=30)
+@task(name="email-chair-report", cache_policy=NO_CACHE)
 def email_chair_report(
     config_path: str, department: str, subject: str, body: str, files: dict[str, str]
 ) -> list[str]:
-    """Send the PDF and XLSX to each chair of the department; returns the addresses mailed."""
+    """Send the PDF and XLSX to each chair of the department; returns the addresses mailed.
+
+    No task-level retries: the sender retries each message's transient failures itself, and
+    re-running the task would mail the chairs already reached a second time."""
     config = cached_config(config_path)
-    settings = mail_settings(config.smtp)
+    settings = smtp_settings(config.smtp)
+    if not settings.sender:
+        raise UserError(f"report e-mail needs a sender: set smtp.from_address or {FROM_ENV}")
     chairs = chairs_of(config, department)
     attachments = {fmt: Path(path) for fmt, path in files.items()}
-    for message in chair_messages(subject, body, attachments, chairs, settings.from_address):
-        send(settings, message)
+    sender = SmtpSender(settings)
+    for chair, message in zip(
+        chairs, chair_messages(subject, body, attachments, chairs, settings.sender), strict=True
+    ):
+        sender.send(message, [chair])
     return chairs
 
 

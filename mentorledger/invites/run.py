@@ -17,9 +17,9 @@ from typing import Any, Protocol
 
 from mentorledger.config import Config
 from mentorledger.errors import UserError
-from mentorledger.invites.delivery import DeliveryError
 from mentorledger.invites.plan import GroupPlan, Outgoing, plan_group
 from mentorledger.invites.store import Delivery, InviteStore
+from mentorledger.smtp import DeliveryError
 
 
 class Sender(Protocol):

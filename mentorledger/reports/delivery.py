@@ -6,12 +6,14 @@ opening an attachment; it names no faculty member.
 
 from __future__ import annotations
 
+import mimetypes
+from collections.abc import Sequence
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from mentorledger.config import Config
 from mentorledger.errors import UserError
-from mentorledger.mail import build_message
 from mentorledger.reports.chair_data import ChairReport
 from mentorledger.reports.formatting import hours, percent
 
@@ -66,3 +68,18 @@ def chair_messages(
         )
         for chair in chairs
     ]
+
+
+def build_message(
+    *, sender: str, to: Sequence[str], subject: str, body: str, attachments: Sequence[Path] = ()
+) -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, ", ".join(to), subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message.set_content(body)
+    for path in attachments:
+        kind, _ = mimetypes.guess_type(path.name)
+        maintype, subtype = (kind or "application/octet-stream").split("/", 1)
+        message.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
+    return message

@@ -13,9 +13,9 @@ import icalendar
 import pytest
 
 from mentorledger.config import load_config
-from mentorledger.invites.delivery import DeliveryError
 from mentorledger.invites.run import GroupResult, run_group
 from mentorledger.invites.store import InviteStore
+from mentorledger.smtp import DeliveryError
 from tests.invites import itip
 from tests.invites.conftest import MEMBERS, write_department
 

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from mentorledger.config import load_config
-from mentorledger.invites.delivery import DeliveryError, SmtpSender, SmtpSettings
 from mentorledger.invites.run import GroupResult, run_group
 from mentorledger.invites.store import InviteStore
 from mentorledger.retry import Backoff
+from mentorledger.smtp import DeliveryError, SmtpSender, SmtpSettings
 from tests.invites import itip
 from tests.invites.conftest import MEMBERS, Recorder, SmtpServer, running_smtp, write_department
 

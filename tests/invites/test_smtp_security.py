@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from mentorledger.config import Smtp
-from mentorledger.invites.delivery import DeliveryError, SmtpSender, SmtpSettings
 from mentorledger.retry import Backoff
+from mentorledger.smtp import DeliveryError, SmtpSender, SmtpSettings
 from tests.invites.conftest import running_smtp
 
 QUICK = Backoff(attempts=2, base_seconds=0.01, cap_seconds=0.01, jitter=False)

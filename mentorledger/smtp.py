@@ -1,7 +1,10 @@
-"""Sending e-mail over SMTP: STARTTLS, implicit TLS or plain (for a local relay), with retries.
+"""Sending e-mail over SMTP (invites and chair reports): STARTTLS, implicit TLS or plain (for a local
+relay), with retries.
 
-Credentials come from MENTORLEDGER_SMTP_USER / MENTORLEDGER_SMTP_PASSWORD, or are handed in by the
-Prefect task that resolved a Secret block; they are never logged and never part of an error message.
+Settings come from the configuration's ``smtp`` section, each overridable from the environment
+(MENTORLEDGER_SMTP_HOST, _PORT, _SECURITY, _FROM, _CAFILE). Credentials come from
+MENTORLEDGER_SMTP_USER / MENTORLEDGER_SMTP_PASSWORD, or are handed in by the Prefect task that resolved
+a Secret block; they are never logged and never part of an error message.
 Transient failures (connection refused or dropped, timeouts, 4xx replies) are retried with the
 project's capped backoff; permanent ones (5xx, authentication) fail at once. A message counts as sent
 only when the server accepted it for every recipient.
@@ -13,15 +16,20 @@ import os
 import smtplib
 import ssl
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from mentorledger.config import Smtp
+from mentorledger.errors import UserError
 from mentorledger.retry import Backoff, call_with_retries
 
 USER_ENV = "MENTORLEDGER_SMTP_USER"
 PASSWORD_ENV = "MENTORLEDGER_SMTP_PASSWORD"
+HOST_ENV, PORT_ENV = "MENTORLEDGER_SMTP_HOST", "MENTORLEDGER_SMTP_PORT"
+SECURITY_ENV, FROM_ENV = "MENTORLEDGER_SMTP_SECURITY", "MENTORLEDGER_SMTP_FROM"
+CAFILE_ENV = "MENTORLEDGER_SMTP_CAFILE"  # an institution's own CA bundle, when its mail server uses one
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 
 
 class DeliveryError(Exception):
@@ -42,17 +50,36 @@ class SmtpSettings:
     user: str | None = field(default=None, repr=False)
     password: str | None = field(default=None, repr=False)
     timeout: float = 30.0
+    cafile: str | None = None
 
     @classmethod
-    def from_config(cls, smtp: Smtp, *, password: str | None = None) -> SmtpSettings:
-        """Settings from the YAML's ``smtp`` block and the environment (``password`` overrides it)."""
+    def from_config(
+        cls, smtp: Smtp | None, *, password: str | None = None, environ: Mapping[str, str] | None = None
+    ) -> SmtpSettings:
+        """Settings from the YAML's ``smtp`` block, each overridden by the environment (and the password
+        by ``password``); a UserError if no mail server is configured either way."""
+        env = os.environ if environ is None else environ
+        security = env.get(SECURITY_ENV) or (smtp.security if smtp else "starttls")
+        if security not in DEFAULT_PORTS:
+            raise UserError(f"{SECURITY_ENV}={security!r} is not one of {', '.join(DEFAULT_PORTS)}")
+        host = env.get(HOST_ENV) or (smtp.host if smtp else None)
+        if not host:
+            raise UserError(
+                f"no mail server configured: add smtp: {{host, port, security}} to the configuration or set {HOST_ENV}"
+            )
+        raw_port = env.get(PORT_ENV)
+        try:
+            port = int(raw_port) if raw_port else (smtp.port if smtp else None)
+        except ValueError:
+            raise UserError(f"{PORT_ENV}={raw_port!r} is not a port number") from None
         return cls(
-            host=smtp.host,
-            port=smtp.effective_port,
-            security=smtp.security,
-            sender=smtp.from_address,
-            user=os.environ.get(USER_ENV) or None,
-            password=password or os.environ.get(PASSWORD_ENV) or None,
+            host=host,
+            port=port or DEFAULT_PORTS[security],
+            security=security,
+            sender=env.get(FROM_ENV) or (smtp.from_address if smtp else None),
+            user=env.get(USER_ENV) or None,
+            password=password or env.get(PASSWORD_ENV) or None,
+            cafile=env.get(CAFILE_ENV) or None,
         )
 
 
@@ -97,7 +124,8 @@ class SmtpSender:
         tls_context: ssl.SSLContext | None = None,
     ) -> None:
         self.settings = settings
-        self.tls_context = tls_context or ssl.create_default_context()  # verifies the server's certificate
+        # Verifies the server's certificate (against the institution's CA bundle when one is given).
+        self.tls_context = tls_context or ssl.create_default_context(cafile=settings.cafile)
         self.backoff = backoff or Backoff(attempts=4, base_seconds=2.0, cap_seconds=60.0)
         self.sleep = sleep
 
