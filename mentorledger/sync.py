@@ -25,7 +25,7 @@ from mentorledger.ics_fetch import Fetched, Validators, fetch_file, fetch_url, n
 from mentorledger.ics_parse import parse_ics
 from mentorledger.instances import stable_hash
 from mentorledger.retry import Backoff, call_with_retries
-from mentorledger.store.ledger import CalendarRef, CalendarState, Ledger, RunRecord
+from mentorledger.store.ledger import ApplyStats, CalendarRef, CalendarState, Ledger, RunRecord
 
 Outcome = str  # "synced" | "unchanged" | "partial" | "failed"
 _log = logging.getLogger(__name__)
@@ -49,6 +49,24 @@ class CalendarOutcome:
     @property
     def ok(self) -> bool:
         return self.outcome in ("synced", "unchanged")
+
+    @classmethod
+    def written(cls, ref: CalendarRef, run: RunRecord, stats: ApplyStats, *, entries: int) -> CalendarOutcome:
+        """The outcome of a calendar whose entries were written under ``run``."""
+        return cls(
+            ref.calendar_key,
+            ref.owner,
+            ref.label,
+            run.outcome,
+            run.error,
+            created=stats.created,
+            updated=stats.updated,
+            removed=stats.removed,
+            unchanged=stats.unchanged,
+            entries=entries,
+            dropped=dict(run.dropped),
+            problems=tuple(run.problems),
+        )
 
 
 def calendar_ref(source: CalendarSource) -> CalendarRef:
@@ -156,27 +174,15 @@ def _sync_ics(
         rules_fingerprint=fingerprint,
     )
     dropped = {str(reason): n for reason, n in sorted(counted.dropped.items())}
+    run = RunRecord(context.run_id, started, outcome, error, dropped, tuple(parsed.problems))
     stats = ledger.apply(
         ref,
         counted.entries,
         window=window,
         state=state,
-        run=RunRecord(context.run_id, started, outcome, error, dropped, tuple(parsed.problems)),
+        run=run,
     )
-    return CalendarOutcome(
-        ref.calendar_key,
-        ref.owner,
-        ref.label,
-        outcome,
-        error,
-        created=stats.created,
-        updated=stats.updated,
-        removed=stats.removed,
-        unchanged=stats.unchanged,
-        entries=len(counted.entries),
-        dropped=dropped,
-        problems=tuple(parsed.problems),
-    )
+    return CalendarOutcome.written(ref, run, stats, entries=len(counted.entries))
 
 
 def batches(sources: Sequence[CalendarSource], size: int) -> list[list[CalendarSource]]:

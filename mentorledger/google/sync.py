@@ -79,40 +79,23 @@ def sync_google(
     error = f"{len(problems)} event(s) could not be read; the rest were saved" if problems else None
     # With unreadable events the token is not kept: the next sync reads everything again and reports them.
     state = CalendarState(rules_fingerprint=fingerprint, sync_token=None if problems else fetched.sync_token)
+    # An incremental sync in which nothing changed at Google is "unchanged", as for an ICS feed.
+    quiet = fetched.incremental and not any(page.items for page in fetched.pages)
+    outcome = "partial" if problems else ("unchanged" if quiet else "synced")
+    run = RunRecord(context.run_id, started, outcome, error, dropped, problems)
     if fetched.incremental:
-        # Nothing changed at Google since the last sync: the run is "unchanged", as for an ICS feed.
-        quiet = not problems and not any(page.items for page in fetched.pages)
-        outcome = "partial" if problems else ("unchanged" if quiet else "synced")
         stats = ledger.apply_changes(
-            ref,
-            list(counted.entries.values()),
-            counted.removals,
-            state=state,
-            run=RunRecord(context.run_id, started, outcome, error, dropped, problems),
+            ref, list(counted.entries.values()), counted.removals, state=state, run=run
         )
     else:
-        outcome = "partial" if problems else "synced"
         stats = ledger.apply(
             ref,
             list(counted.entries.values()),
             window=window_bounds(book.window, book.tz),
             state=state,
-            run=RunRecord(context.run_id, started, outcome, error, dropped, problems),
+            run=run,
         )
-    return CalendarOutcome(
-        ref.calendar_key,
-        ref.owner,
-        ref.label,
-        outcome,
-        error,
-        created=stats.created,
-        updated=stats.updated,
-        removed=stats.removed,
-        unchanged=stats.unchanged,
-        entries=len(counted.entries),
-        dropped=dropped,
-        problems=problems,
-    )
+    return CalendarOutcome.written(ref, run, stats, entries=len(counted.entries))
 
 
 def _fetch(context: SyncContext, access: GoogleAccess, source: CalendarSource, token: str | None) -> Fetched:
