@@ -17,6 +17,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from mentorledger.counting import Category, Entry
+from mentorledger.store.concurrency import lock_calendar, upsert_entries
 from mentorledger.store.db import engine_for
 from mentorledger.store.schema import AuditRow, CalendarRow, CalendarRunRow, EntryRow
 
@@ -237,7 +238,9 @@ class Ledger:
                     stats.removed += 1
 
             if inserts:
-                session.execute(insert(EntryRow), inserts)
+                # A writer that re-runs the same batch (a task retried after its worker died) may have
+                # inserted these keys already: upsert rather than fail the calendar.
+                session.execute(upsert_entries(session), inserts)
             if updates:
                 session.execute(update(EntryRow), updates)
             if audit:
@@ -259,7 +262,7 @@ class Ledger:
 
     @staticmethod
     def _calendar(session: Session, ref: CalendarRef) -> CalendarRow:
-        row = session.scalar(select(CalendarRow).where(CalendarRow.calendar_key == ref.calendar_key))
+        row = lock_calendar(session, ref)
         if row is None:
             row = CalendarRow(
                 calendar_key=ref.calendar_key,

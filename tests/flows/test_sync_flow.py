@@ -36,7 +36,9 @@ def write_department(root: Path, *, calendars: int, broken: bool = False) -> Pat
     (root / "cals").mkdir()
     lines = []
     for i in range(calendars):
-        (root / "cals" / f"c{i}.ics").write_text(ICS.replace("weekly-ana-ben", f"weekly-{i}"), encoding="utf-8")
+        (root / "cals" / f"c{i}.ics").write_text(
+            ICS.replace("weekly-ana-ben", f"weekly-{i}"), encoding="utf-8"
+        )
         lines.append(f"  - {{owner: ana@med.example.edu, ics: cals/c{i}.ics}}")
     if broken:
         (root / "cals" / "broken.ics").write_text("<html>login</html>", encoding="utf-8")
@@ -67,7 +69,9 @@ def test_flow_syncs_every_batch_and_reports_minutes(tmp_path: Path, database_url
 
 def test_flow_runs_one_task_per_batch_not_per_calendar(tmp_path: Path, database_url: str) -> None:
     config = write_department(tmp_path, calendars=7)
-    state = sync_calendars(config_path=str(config), batch_size=3, database_url=database_url, return_state=True)
+    state = sync_calendars(
+        config_path=str(config), batch_size=3, database_url=database_url, return_state=True
+    )
 
     flow_run_id = state.state_details.flow_run_id
 
@@ -112,7 +116,8 @@ def test_sync_command_saves_good_calendars_and_exits_nonzero_for_a_broken_one(
     result = run_cli(capsys, "sync", "--config", str(config))
     assert result.code == 1
     assert "1 of 3 calendars failed" in result.stderr
-    assert "cals/broken.ics" in result.stderr and "not an iCalendar file" in result.stderr
+    assert "cals/broken.ics" in result.stderr
+    assert "not an iCalendar file" in result.stderr
     assert "Traceback" not in result.stderr
 
     hours = run_cli(capsys, "hours", "--config", str(config), "--format", "json")
