@@ -10,7 +10,6 @@ because every calendar is written idempotently in one transaction under its row 
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,9 +31,22 @@ POLL_SECONDS = 1.0  # one read of every pending batch's state per poll
 
 @dataclass(slots=True)
 class _Batch:
+    """One batch on the queue, timed by this flow's own clock: state timestamps recorded through the
+    server's event pipeline arrive late and are not comparable with it."""
+
     keys: list[str]
     future: PrefectDistributedFuture[list[CalendarOutcome]]
+    queued_at: float
+    running_since: float | None = None
     attempt: int = 1
+
+    def lost(self, state: State, now: float, *, batch_timeout: float, queue_timeout: float) -> bool:
+        """RUNNING for longer than ``batch_timeout``, or never seen running within ``queue_timeout``."""
+        if state.is_running():
+            if self.running_since is None:
+                self.running_since = now
+            return now - self.running_since > batch_timeout
+        return self.running_since is None and now - self.queued_at > queue_timeout
 
 
 def run_on_task_workers(
@@ -46,7 +58,7 @@ def run_on_task_workers(
     batch_timeout: float,
     queue_timeout: float,
     max_attempts: int = 3,
-    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    clock: Callable[[], float] = time.monotonic,
 ) -> list[CalendarOutcome]:
     """Put every batch on the task queue, wait for all of them, re-queue batches whose worker was lost."""
     logger = get_run_logger()
@@ -54,7 +66,7 @@ def run_on_task_workers(
     def enqueue(keys: list[str]) -> PrefectDistributedFuture[list[CalendarOutcome]]:
         return sync_calendar_batch.delay(config_path, keys, run_id, database_url)
 
-    pending = {i: _Batch(keys, enqueue(keys)) for i, keys in enumerate(key_groups)}
+    pending = {i: _Batch(keys, enqueue(keys), clock()) for i, keys in enumerate(key_groups)}
     logger.info("Queued %d batches for task workers", len(pending))
     results: dict[int, list[CalendarOutcome]] = {}
     while pending:
@@ -69,12 +81,12 @@ def run_on_task_workers(
                 continue
             if state.is_final():
                 reason = f"task run ended {state.name}: {state.message or 'no message'}"
-            elif _lost(state, clock(), batch_timeout=batch_timeout, queue_timeout=queue_timeout):
-                reason = f"{state.name} for too long: task worker lost?"
+            elif batch.lost(state, clock(), batch_timeout=batch_timeout, queue_timeout=queue_timeout):
+                reason = f"{state.name} for too long; task worker lost?"
                 _mark_crashed(batch.future.task_run_id, reason)
             else:
                 continue
-            if not _retry(batch, reason, max_attempts, enqueue, logger):
+            if not _retry(batch, reason, max_attempts, enqueue, logger, clock()):
                 results[i] = _all_failed(config_path, batch.keys, reason)
                 del pending[i]
         if pending:
@@ -89,21 +101,13 @@ def _states(task_run_ids: list[UUID]) -> dict[UUID, State]:
     return {run.id: run.state for run in runs if run.state is not None}
 
 
-def _lost(state: State, now: dt.datetime, *, batch_timeout: float, queue_timeout: float) -> bool:
-    """A batch is presumed lost when RUNNING past ``batch_timeout`` or queued past ``queue_timeout``."""
-    since = state.timestamp
-    if since is None:
-        return False
-    age = (now - since).total_seconds()
-    return age > (batch_timeout if state.is_running() else queue_timeout)
-
-
 def _retry(
     batch: _Batch,
     reason: str,
     max_attempts: int,
     enqueue: Callable[[list[str]], PrefectDistributedFuture[list[CalendarOutcome]]],
     logger: Any,
+    now: float,
 ) -> bool:
     if batch.attempt >= max_attempts:
         logger.error(
@@ -115,6 +119,7 @@ def _retry(
     )
     batch.future = enqueue(batch.keys)
     batch.attempt += 1
+    batch.queued_at, batch.running_since = now, None
     return True
 
 

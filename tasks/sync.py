@@ -18,6 +18,7 @@ from mentorledger import progress
 from mentorledger.config import Config, load_config
 from mentorledger.store.ledger import Ledger
 from mentorledger.sync import CalendarOutcome, SyncContext, calendar_ref, sync_batch
+from tasks.budget import google_budget
 
 
 @lru_cache(maxsize=8)
@@ -39,4 +40,5 @@ def sync_calendar_batch(
     wanted = set(calendar_keys)
     sources = [s for s in config.calendars if calendar_ref(s).calendar_key in wanted]
     context = SyncContext(config=config, ledger=Ledger.open(database_url), run_id=run_id)
-    return sync_batch(context, sources, on_done=progress.publish)
+    with google_budget(sources):
+        return sync_batch(context, sources, on_done=progress.publish)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.service
 
 CALENDARS = 24
 BATCH_SIZE = 2  # 12 batches: enough in flight that the killed worker is always busy
-FEED_DELAY = 1.0  # seconds per feed request: a batch takes ~2 s
+FEED_DELAY = 0.5  # seconds per feed request: a batch takes ~1 s
 VERSIONS = {1: (3, 60), 2: (5, 30)}  # version -> (weekly meetings, minutes each)
 BIN = Path(sys.executable).parent
 
@@ -230,6 +231,12 @@ def _run_scenario(
     database_url: str,
 ) -> None:
     prefect = str(BIN / "prefect")
+    began = time.monotonic()
+    timings: dict[str, float] = {}
+
+    def mark(what: str) -> None:
+        timings[what] = round(time.monotonic() - began, 1)
+
     server = stack.start(
         "server",
         prefect,
@@ -246,6 +253,7 @@ def _run_scenario(
             lambda: healthy(api_url) or not server.alive(), timeout=150, interval=1, what="Prefect server"
         )
         assert server.alive(), server.tail()
+        mark("server healthy")
         stack.run(prefect, "work-pool", "create", "mentorledger-process", "--type", "process")
         serve = (prefect, "task", "serve", "tasks/sync.py:sync_calendar_batch", "--limit", "2")
         doomed = stack.start("task-worker-1", *serve)
@@ -254,15 +262,17 @@ def _run_scenario(
             "worker", prefect, "worker", "start", "--pool", "mentorledger-process", "--type", "process"
         )
         stack.run(prefect, "--no-prompt", "deploy", "-n", "hourly-sync", timeout=180)
+        mark("deployed")
 
         api = Api(api_url)
-        parameters = {"batch_size": BATCH_SIZE, "batch_timeout": 10, "queue_timeout": 30}
+        parameters = {"batch_size": BATCH_SIZE, "batch_timeout": 6, "queue_timeout": 15}
 
         # 1. An hourly run on the task workers fills the ledger.
         first = api.start("sync-calendars/hourly-sync", parameters)
         state = wait_until(lambda: api.finished(first), timeout=240, interval=1, what="the first sync run")
         assert state["type"] == "COMPLETED", state
         assert hours(config_path, database_url) == expected_mentors(1)
+        mark("run 1 done")
 
         # 2. Every feed changes; one task worker dies (SIGKILL) while batches are in flight.
         for i in range(CALENDARS):
@@ -272,8 +282,10 @@ def _run_scenario(
             lambda: runs_recorded(database_url, second) > 0, timeout=240, what="the first batch of run 2"
         )
         doomed.kill_hard()
+        mark("task worker killed")
         state = wait_until(lambda: api.finished(second), timeout=240, interval=1, what="the second sync run")
         assert state["type"] == "COMPLETED", state
+        mark("run 2 done")
 
         assert api.crashed_task_runs(), "the killed worker's batches were never noticed and re-queued"
         assert hours(config_path, database_url) == expected_mentors(2)  # nothing lost, nothing doubled
@@ -285,6 +297,9 @@ def _run_scenario(
             str(BIN / "mentorledger"), "sync", "--config", str(config_path), "--batch-size", "50", timeout=180
         )
         assert f"{CALENDARS} unchanged" in embedded.stdout, embedded.stdout + embedded.stderr
+        mark("embedded run done")
     except BaseException:
         print(stack.diagnostics())
         raise
+    finally:
+        print(f"service test timings (s since server start): {timings}")
