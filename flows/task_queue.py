@@ -70,7 +70,7 @@ def run_on_task_workers(
     logger.info("Queued %d batches for task workers", len(pending))
     results: dict[int, list[CalendarOutcome]] = {}
     while pending:
-        states = _states([batch.future.task_run_id for batch in pending.values()])
+        states = task_run_states([batch.future.task_run_id for batch in pending.values()])
         for i, batch in list(pending.items()):
             state = states.get(batch.future.task_run_id)
             if state is None:
@@ -94,7 +94,7 @@ def run_on_task_workers(
     return [outcome for i in sorted(results) for outcome in results[i]]
 
 
-def _states(task_run_ids: list[UUID]) -> dict[UUID, State]:
+def task_run_states(task_run_ids: list[UUID]) -> dict[UUID, State]:
     """The current state of each task run: one API call per poll, whatever the number of batches."""
     with get_client(sync_client=True) as client:
         runs = client.read_task_runs(task_run_filter=TaskRunFilter(id=TaskRunFilterId(any_=task_run_ids)))

@@ -6,6 +6,7 @@ worker killed with SIGKILL in the middle of a run. The ledger must end exactly a
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
 import time
@@ -145,6 +146,18 @@ class Api:
         run_id: str = created.json()["id"]
         return run_id
 
+    def schedule(self, deployment: str, when: dt.datetime) -> str:
+        """A scheduled run of the deployment at ``when``, as the scheduler would create; its name."""
+        found = self.client.get(f"/deployments/name/{deployment}")
+        found.raise_for_status()
+        created = self.client.post(
+            f"/deployments/{found.json()['id']}/create_flow_run",
+            json={"state": {"type": "SCHEDULED", "state_details": {"scheduled_time": when.isoformat()}}},
+        )
+        created.raise_for_status()
+        name: str = created.json()["name"]
+        return name
+
     def state(self, flow_run_id: str) -> dict[str, Any]:
         response = self.client.get(f"/flow_runs/{flow_run_id}")
         response.raise_for_status()
@@ -199,6 +212,7 @@ def test_service_syncs_on_task_workers_and_a_killed_worker_loses_and_doubles_not
             "PREFECT_UI_ENABLED": "false",
             "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false",  # only the runs this test starts
             "PREFECT_WORKER_QUERY_SECONDS": "2",
+            "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",  # background tasks log locally
             "MENTORLEDGER_DATABASE_URL": database_url,
             "MENTORLEDGER_HOME": str(ROOT),
             "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -298,6 +312,33 @@ def _run_scenario(
         )
         assert f"{CALENDARS} unchanged" in embedded.stdout, embedded.stdout + embedded.stderr
         mark("embedded run done")
+
+        # 4. On demand: one person's calendar through the queue (the surviving task worker takes it),
+        #    and the health view with the next scheduled run of the deployment.
+        feeds.calendars["c3.ics"] = ics(3, 1)
+        resync = stack.run(
+            str(BIN / "mentorledger"),
+            "resync",
+            "--config",
+            str(config_path),
+            "--calendar",
+            "m03@med.example.edu",
+        )
+        assert "Synced 1 calendars: 1 synced" in resync.stdout, resync.stdout + resync.stderr
+        assert hours(config_path, database_url)[3] == expected_mentors(1)[3]
+        upcoming = api.schedule("sync-calendars/hourly-sync", dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
+        status = json.loads(
+            stack.run(
+                str(BIN / "mentorledger"), "status", "--config", str(config_path), "--format", "json"
+            ).stdout
+        )
+        assert status["prefect"] == "connected"
+        assert upcoming in [run["flow_run"] for run in status["scheduled_runs"]]
+        outcomes = {c["owner"]: c["last_outcome"] for c in status["calendars"]}
+        assert outcomes.pop("m03@med.example.edu") == "synced"
+        assert set(outcomes.values()) == {"unchanged"}  # the embedded run's verdict
+        assert all(c["healthy"] for c in status["calendars"])
+        mark("resync and status done")
     except BaseException:
         print(stack.diagnostics())
         raise
