@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck unit postgres constraints clean server worker task-workers deploy
+.PHONY: install demo test lint typecheck unit postgres constraints clean server pool worker task-workers deploy
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,9 +62,11 @@ server: install
 	PREFECT_API_DATABASE_CONNECTION_URL=$(PREFECT_DB_URL) PREFECT_SERVER_ANALYTICS_ENABLED=false \
 		$(BIN)/prefect server start --host $(PREFECT_HOST) --port $(PREFECT_PORT)
 
-worker: install
+pool: install
 	$(SERVICE_ENV) $(BIN)/prefect work-pool inspect $(POOL) >/dev/null 2>&1 || \
 		$(SERVICE_ENV) $(BIN)/prefect work-pool create $(POOL) --type process
+
+worker: pool
 	$(SERVICE_ENV) MENTORLEDGER_HOME=$(CURDIR) $(BIN)/prefect worker start --pool $(POOL) --type process
 
 task-workers: install
@@ -74,6 +76,6 @@ task-workers: install
 	done; \
 	wait
 
-deploy: install
+deploy: pool
 	$(SERVICE_ENV) MENTORLEDGER_HOME=$(CURDIR) MENTORLEDGER_CONFIG=$(abspath $(CONFIG)) \
 		$(BIN)/prefect --no-prompt deploy $(DEPLOYMENTS)

@@ -10,9 +10,11 @@ its shard (usually with ``use_task_workers``). The parent waits for them and sum
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from prefect import flow, get_run_logger
+from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
 from prefect.runtime import flow_run
@@ -30,6 +32,21 @@ def schedule_window(scheduled: dt.datetime | None) -> str:
     return moment.strftime("%Y-%m-%dT%H")
 
 
+def wait_for_runs(runs: list[FlowRun], *, timeout: float, poll: float = 5.0) -> list[FlowRun]:
+    """The runs, re-read until every one is final or ``timeout`` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while True:
+            runs = [run if _final(run) else client.read_flow_run(run.id) for run in runs]
+            if all(_final(run) for run in runs) or time.monotonic() > deadline:
+                return runs
+            time.sleep(poll)
+
+
+def _final(run: FlowRun) -> bool:
+    return run.state is not None and run.state.is_final()
+
+
 @flow(name="sync-institution")
 def sync_institution(
     config_path: str,
@@ -39,9 +56,10 @@ def sync_institution(
     database_url: str | None = None,
     use_task_workers: bool = True,
     window: str | None = None,
-    timeout: float | None = None,
+    timeout: float = 3 * 3600,
 ) -> dict[str, Any]:
-    """Start one shard run per shard and wait for all of them; ``window`` defaults to the scheduled hour."""
+    """Start every shard run at once, then wait for all of them (at most ``timeout`` seconds);
+    ``window`` defaults to the hour this run was scheduled for."""
     logger = get_run_logger()
     check_shard(None, shards)
     window = window or schedule_window(flow_run.get_scheduled_start_time())
@@ -59,10 +77,11 @@ def sync_institution(
                 "shards": shards,
             },
             idempotency_key=key,
-            timeout=timeout,
+            timeout=0,  # start it and go on: the shards run side by side
         )
         logger.info("Shard %d/%d: flow run %s (%s)", shard, shards, run.id, key)
         runs.append(run)
+    runs = wait_for_runs(runs, timeout=timeout)
     states = [run.state.name if run.state is not None else "unknown" for run in runs]
     # Shard runs write their outcomes to the ledger under their flow run id: read them from there, so
     # the parent needs no result storage shared with the shard runs.

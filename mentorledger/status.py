@@ -78,7 +78,9 @@ def calendar_health(
                 select(CalendarRunRow.calendar_id, CalendarRunRow.outcome).join(
                     latest, CalendarRunRow.id == latest.c.last_id
                 )
-            ).all()
+            )
+            .tuples()
+            .all()
         )
         pending: dict[int, int] = dict(
             session.execute(
@@ -87,7 +89,9 @@ def calendar_health(
                     EntryRow.calendar_id.in_(ids), EntryRow.status == "active", EntryRow.review == "pending"
                 )
                 .group_by(EntryRow.calendar_id)
-            ).all()
+            )
+            .tuples()
+            .all()
         )
     health = []
     for ref in refs:

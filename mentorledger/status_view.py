@@ -35,14 +35,16 @@ def show_status(
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
         return
     console = Console()
+    if not console.is_terminal:  # piped into a log or a mail: don't squeeze the table into 80 columns
+        console = Console(width=200)
     table = Table(title=f"Calendar sync health, {config.institution}", title_justify="left")
-    for column in ("Owner", "Calendar", "Last success", "Outcome", "Failures", "Token age", "Pending"):
+    for column in ("Owner", "Calendar", "Last success (UTC)", "Outcome", "Failures", "Token age", "Pending"):
         table.add_column(column)
     for h in health:
         table.add_row(
             h.owner,
             h.calendar,
-            h.last_success_at.strftime("%Y-%m-%d %H:%M UTC") if h.last_success_at else "never",
+            h.last_success_at.strftime("%Y-%m-%d %H:%M") if h.last_success_at else "never",
             h.last_outcome or "never synced",
             str(h.consecutive_failures) if h.consecutive_failures else "-",
             age(h.sync_token_age_seconds),

@@ -73,7 +73,7 @@ def test_sharded_parent_starts_one_idempotent_run_per_shard_and_sums_their_outco
         name: str, *, parameters: dict[str, Any], idempotency_key: str, timeout: Any
     ) -> Any:
         # Stands in for the server starting the shard deployment: the same flow, run as a subflow.
-        started.append({"name": name, "key": idempotency_key, **parameters})
+        started.append({"name": name, "key": idempotency_key, "timeout": timeout, **parameters})
         params = {k: v for k, v in parameters.items() if k != "use_task_workers"}
         state = sync_calendars(**params, return_state=True)
         return SimpleNamespace(id=state.state_details.flow_run_id, state=state)
@@ -84,6 +84,7 @@ def test_sharded_parent_starts_one_idempotent_run_per_shard_and_sums_their_outco
     )
 
     assert [s["shard"] for s in started] == [0, 1, 2]
+    assert {s["timeout"] for s in started} == {0}  # started side by side, not one after another
     assert {s["name"] for s in started} == {"sync-calendars/calendar-shard"}
     assert [s["key"] for s in started] == [f"sync:2026-11-23T14:shard-{i}-of-3" for i in range(3)]
     assert summary["calendars"] == 8

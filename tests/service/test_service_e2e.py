@@ -146,18 +146,6 @@ class Api:
         run_id: str = created.json()["id"]
         return run_id
 
-    def schedule(self, deployment: str, when: dt.datetime) -> str:
-        """A scheduled run of the deployment at ``when``, as the scheduler would create; its name."""
-        found = self.client.get(f"/deployments/name/{deployment}")
-        found.raise_for_status()
-        created = self.client.post(
-            f"/deployments/{found.json()['id']}/create_flow_run",
-            json={"state": {"type": "SCHEDULED", "state_details": {"scheduled_time": when.isoformat()}}},
-        )
-        created.raise_for_status()
-        name: str = created.json()["name"]
-        return name
-
     def state(self, flow_run_id: str) -> dict[str, Any]:
         response = self.client.get(f"/flow_runs/{flow_run_id}")
         response.raise_for_status()
@@ -210,7 +198,7 @@ def test_service_syncs_on_task_workers_and_a_killed_worker_loses_and_doubles_not
             "PREFECT_LOCAL_STORAGE_PATH": str(tmp_path / "prefect-storage"),  # shared result storage
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "PREFECT_UI_ENABLED": "false",
-            "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false",  # only the runs this test starts
+            "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5",  # schedule the hourly runs soon
             "PREFECT_WORKER_QUERY_SECONDS": "2",
             "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",  # background tasks log locally
             "MENTORLEDGER_DATABASE_URL": database_url,
@@ -326,14 +314,18 @@ def _run_scenario(
         )
         assert "Synced 1 calendars: 1 synced" in resync.stdout, resync.stdout + resync.stderr
         assert hours(config_path, database_url)[3] == expected_mentors(1)[3]
-        upcoming = api.schedule("sync-calendars/hourly-sync", dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
         status = json.loads(
             stack.run(
                 str(BIN / "mentorledger"), "status", "--config", str(config_path), "--format", "json"
             ).stdout
         )
         assert status["prefect"] == "connected"
-        assert upcoming in [run["flow_run"] for run in status["scheduled_runs"]]
+        # The server's scheduler made the deployment's hourly runs: the next one is within the hour.
+        upcoming = [r for r in status["scheduled_runs"] if r["deployment"] == "sync-calendars/hourly-sync"]
+        assert upcoming, status["scheduled_runs"]
+        next_start = dt.datetime.fromisoformat(upcoming[0]["expected_start"])
+        assert next_start - dt.datetime.now(dt.UTC) <= dt.timedelta(hours=1)
+        assert (next_start.minute, next_start.second) == (0, 0)
         outcomes = {c["owner"]: c["last_outcome"] for c in status["calendars"]}
         assert outcomes.pop("m03@med.example.edu") == "synced"
         assert set(outcomes.values()) == {"unchanged"}  # the embedded run's verdict
