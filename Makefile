@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck unit postgres constraints clean
+.PHONY: install demo test lint typecheck unit postgres constraints clean server pool worker task-workers deploy
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,3 +37,45 @@ constraints: install
 
 clean:
 	rm -rf $(VENV) var out .pytest_cache .mypy_cache .ruff_cache
+
+# ---- Running as a service (README: "Running as a service") -------------------------------------------
+# One machine: `make server`, then in other terminals `make worker`, `make task-workers N=4`, `make deploy`.
+PG_URL            ?= postgresql://postgres@127.0.0.1:5432
+PREFECT_HOST      ?= 127.0.0.1
+PREFECT_PORT      ?= 4200
+PREFECT_DB_URL    ?= $(subst postgresql:,postgresql+asyncpg:,$(PG_URL))/prefect
+LEDGER_URL        ?= $(subst postgresql:,postgresql+psycopg:,$(PG_URL))/mentorledger
+CONFIG            ?= config/demo/department.yaml
+POOL              ?= mentorledger-process
+N                 ?= 4
+DEPLOYMENTS       ?= --all
+# Every service process: the same Prefect API, ledger, and result storage (task results cross processes).
+SERVICE_ENV = PREFECT_API_URL=http://$(PREFECT_HOST):$(PREFECT_PORT)/api \
+	MENTORLEDGER_DATABASE_URL=$(LEDGER_URL) \
+	PREFECT_LOCAL_STORAGE_PATH=$(CURDIR)/var/prefect-storage \
+	PREFECT_SERVER_ANALYTICS_ENABLED=false \
+	PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW=ignore
+
+server: install
+	$(BIN)/python -m mentorledger.store.admin create $(PREFECT_DB_URL)
+	$(BIN)/python -m mentorledger.store.admin create --migrate $(LEDGER_URL)
+	PREFECT_API_DATABASE_CONNECTION_URL=$(PREFECT_DB_URL) PREFECT_SERVER_ANALYTICS_ENABLED=false \
+		$(BIN)/prefect server start --host $(PREFECT_HOST) --port $(PREFECT_PORT)
+
+pool: install
+	$(SERVICE_ENV) $(BIN)/prefect work-pool inspect $(POOL) >/dev/null 2>&1 || \
+		$(SERVICE_ENV) $(BIN)/prefect work-pool create $(POOL) --type process
+
+worker: pool
+	$(SERVICE_ENV) MENTORLEDGER_HOME=$(CURDIR) $(BIN)/prefect worker start --pool $(POOL) --type process
+
+task-workers: install
+	@trap 'kill $$(jobs -p) 2>/dev/null' INT TERM EXIT; \
+	for i in $$(seq 1 $(N)); do \
+		$(SERVICE_ENV) $(BIN)/prefect task serve tasks/sync.py:sync_calendar_batch --limit 4 & \
+	done; \
+	wait
+
+deploy: pool
+	$(SERVICE_ENV) MENTORLEDGER_HOME=$(CURDIR) MENTORLEDGER_CONFIG=$(abspath $(CONFIG)) \
+		$(BIN)/prefect --no-prompt deploy $(DEPLOYMENTS)

@@ -16,7 +16,9 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.task_queue import run_on_task_workers
 from mentorledger.hours import compute_hours
+from mentorledger.sharding import select_sources
 from mentorledger.store.ledger import Ledger
 from mentorledger.sync import CalendarOutcome, batches, calendar_ref
 from tasks.google import prepare_google_rate_limit
@@ -24,6 +26,8 @@ from tasks.sync import cached_config, sync_calendar_batch
 
 DEFAULT_BATCH_SIZE = 50
 WORKERS = 4
+DEFAULT_BATCH_TIMEOUT = 900.0  # seconds a queued batch may run before its task worker is presumed lost
+DEFAULT_QUEUE_TIMEOUT = 3600.0  # seconds a batch may wait on the queue for a task worker
 
 
 @task(name="summarize-sync", cache_policy=NO_CACHE)
@@ -71,23 +75,43 @@ def summarize(config_path: str, outcomes: list[CalendarOutcome], database_url: s
 
 @flow(name="sync-calendars", task_runner=ThreadPoolTaskRunner(max_workers=WORKERS))  # type: ignore[arg-type]  # Prefect 3.8 variance
 def sync_calendars(
-    config_path: str, batch_size: int = DEFAULT_BATCH_SIZE, database_url: str | None = None
+    config_path: str,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    database_url: str | None = None,
+    use_task_workers: bool = False,
+    shard: int | None = None,
+    shards: int = 1,
+    only: list[str] | None = None,
+    batch_timeout: float = DEFAULT_BATCH_TIMEOUT,
+    queue_timeout: float = DEFAULT_QUEUE_TIMEOUT,
 ) -> dict[str, Any]:
-    """Sync every calendar in the configuration; one failing calendar never stops the others."""
+    """Sync every calendar in the configuration; one failing calendar never stops the others.
+
+    Embedded (the default), batches run on this process's thread pool. With ``use_task_workers`` each
+    batch goes on Prefect's task queue for ``prefect task serve`` workers. ``shard``/``shards`` restrict
+    the run to one shard of the institution; ``only`` to the calendars of these owners (on-demand).
+    """
     logger = get_run_logger()
     config = cached_config(config_path)
     run_id = str(flow_run.get_id() or uuid.uuid4())
-    groups = batches(config.calendars, batch_size)
-    logger.info("Syncing %d calendars in %d batches", len(config.calendars), len(groups))
-    if any(s.kind == "google" for s in config.calendars):
+    sources = select_sources(config, shard=shard, shards=shards, owners=only)
+    groups = batches(sources, batch_size)
+    logger.info("Syncing %d calendars in %d batches", len(sources), len(groups))
+    key_groups = [[calendar_ref(s).calendar_key for s in group] for group in groups]
+    if any(s.kind == "google" for s in sources):
         prepare_google_rate_limit(config.google.requests_per_minute)
-    futures = [
-        sync_calendar_batch.submit(
-            config_path, [calendar_ref(s).calendar_key for s in group], run_id, database_url
+    if use_task_workers:
+        outcomes = run_on_task_workers(
+            config_path,
+            key_groups,
+            run_id,
+            database_url,
+            batch_timeout=batch_timeout,
+            queue_timeout=queue_timeout,
         )
-        for group in groups
-    ]
-    outcomes = [outcome for future in futures for outcome in future.result()]
+    else:
+        futures = [sync_calendar_batch.submit(config_path, keys, run_id, database_url) for keys in key_groups]
+        outcomes = [outcome for future in futures for outcome in future.result()]
     summary = summarize(config_path, outcomes, database_url)
     counts = summary["outcomes"]
     logger.info(

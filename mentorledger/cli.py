@@ -328,6 +328,69 @@ def invites(
         raise typer.Exit(1)
 
 
+class StatusFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+@app.command()
+def status(
+    config: ConfigOption,
+    output: Annotated[StatusFormat, typer.Option("--format", help="table or json.")] = StatusFormat.TABLE,
+) -> None:
+    """Sync health per calendar, failures with reasons, entries pending review, next scheduled runs."""
+    from mentorledger.status_view import NO_SERVER, show_status
+
+    loaded = load_config(config)
+    problem: str | None = NO_SERVER
+    runs: list[dict[str, Any]] = []
+    if os.environ.get("PREFECT_API_URL"):
+        from flows.scheduled import next_scheduled_runs  # Prefect loads only when a server is configured
+
+        try:
+            runs, problem = next_scheduled_runs(), None
+        except Exception as exc:  # an unreachable server must not hide the ledger's health
+            problem = (
+                f"Prefect server at {os.environ['PREFECT_API_URL']} not reachable ({type(exc).__name__})"
+            )
+    show_status(loaded, json_output=output is StatusFormat.JSON, problem=problem, runs=runs)
+
+
+@app.command()
+def resync(
+    config: ConfigOption,
+    calendar: Annotated[str, typer.Option("--calendar", help="Owner e-mail whose calendars to re-sync.")],
+    timeout: Annotated[float, typer.Option(min=1, help="Seconds to wait for a task worker.")] = 600,
+) -> None:
+    """Re-sync one person's calendars now: on the task queue when a Prefect server is configured."""
+    from mentorledger.sharding import select_sources
+    from mentorledger.status_view import outcomes_summary
+    from mentorledger.sync import calendar_ref
+
+    loaded = load_config(config)
+    assert loaded.source_path is not None
+    keys = [calendar_ref(s).calendar_key for s in select_sources(loaded, owners=[calendar])]
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    if not os.environ.get("PREFECT_API_URL"):
+        from flows.sync_calendars import sync_calendars
+
+        summary: dict[str, Any] = sync_calendars(config_path=str(loaded.source_path), only=[calendar])
+    else:
+        from flows.on_demand import queue_resync  # one batch on the service's task queue
+
+        try:
+            outcomes = queue_resync(str(loaded.source_path), keys, None, timeout=timeout)
+        except TimeoutError:
+            raise UserError(
+                f"no task worker re-synced {calendar} within {timeout:.0f} s; is one running "
+                "(`make task-workers`)? The job stays queued."
+            ) from None
+        summary = outcomes_summary(outcomes)
+    _print_sync_summary(summary)
+    _exit_for(summary)
+
+
 # ------------------------------------------------------------------------------------------------------
 
 

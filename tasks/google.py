@@ -1,9 +1,10 @@
 """The Prefect side of Google Calendar syncs: the run-wide request budget and Secret-block credentials.
 
 The core never imports Prefect; it calls a throttle before every request to Google. Here that throttle
-takes one slot of the global rate limit ``google-calendar-requests`` (one slot per events.list page of
-up to 2500 events, never per event), so all batches and workers of a run together stay within
-``google.requests_per_minute``. Credentials may come from a Prefect Secret block named in
+draws on the global rate limit ``google-calendar-requests``, so all batches and workers of a run
+together stay within ``google.requests_per_minute``: a batch prepays one slot per Google calendar in a
+single acquisition (each acquisition is an API round trip, so it happens per batch, not per request)
+and takes one more slot only for a request beyond those, such as a second page. Credentials may come from a Prefect Secret block named in
 ``MENTORLEDGER_GOOGLE_CREDENTIALS_BLOCK`` instead of a file; they are never logged.
 """
 
@@ -18,7 +19,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.concurrency.sync import rate_limit
 
 from mentorledger.errors import SourceError
-from mentorledger.google.access import GOOGLE_BACKOFF, GoogleAccess, rate_limit_shape
+from mentorledger.google.access import GOOGLE_BACKOFF, GoogleAccess, PrepaidThrottle, rate_limit_shape
 from mentorledger.google.credentials import (
     CREDENTIALS_BLOCK_ENV,
     GoogleCredentials,
@@ -37,10 +38,10 @@ def prepare_google_rate_limit(requests_per_minute: int) -> None:
         client.upsert_global_concurrency_limit_by_name(RATE_LIMIT_NAME, slots, slot_decay_per_second=decay)
 
 
-def throttle() -> None:
-    """Wait for one slot of the run-wide Google request budget. A limit that does not exist (a flow
+def throttle(slots: int = 1) -> None:
+    """Wait for ``slots`` of the run-wide Google request budget. A limit that does not exist (a flow
     run without ``prepare_google_rate_limit``) is skipped with a warning, never waited for."""
-    rate_limit(RATE_LIMIT_NAME, occupy=1, strict=False)
+    rate_limit(RATE_LIMIT_NAME, occupy=slots, strict=False)
 
 
 def load_credentials() -> GoogleCredentials:
@@ -58,6 +59,9 @@ def load_credentials() -> GoogleCredentials:
     return credentials_from_info(value, f"Prefect Secret block {block!r}")
 
 
-def google_access() -> GoogleAccess:
-    """A fresh access object for one batch (one thread): its own credentials cache and HTTP objects."""
-    return GoogleAccess(load_credentials=load_credentials, throttle=throttle, backoff=GOOGLE_BACKOFF)
+def google_access(google_calendars: int, requests_per_minute: int) -> GoogleAccess:
+    """A fresh access object for one batch (one thread): its own credentials cache, HTTP objects and
+    prepaid share of the request budget."""
+    burst, _decay = rate_limit_shape(requests_per_minute)
+    prepaid = PrepaidThrottle(throttle, expected=google_calendars, burst=burst)
+    return GoogleAccess(load_credentials=load_credentials, throttle=prepaid, backoff=GOOGLE_BACKOFF)

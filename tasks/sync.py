@@ -40,6 +40,7 @@ def sync_calendar_batch(
     wanted = set(calendar_keys)
     sources = [s for s in config.calendars if calendar_ref(s).calendar_key in wanted]
     context = SyncContext(config=config, ledger=Ledger.open(database_url), run_id=run_id)
-    if any(s.kind == "google" for s in sources):
-        context.google = google_access()
+    google_calendars = sum(s.kind == "google" for s in sources)
+    if google_calendars:
+        context.google = google_access(google_calendars, config.google.requests_per_minute)
     return sync_batch(context, sources, on_done=progress.publish)

@@ -31,6 +31,26 @@ def rate_limit_shape(requests_per_minute: int) -> tuple[int, float]:
     return burst, max(requests_per_minute - burst, 1) / 60.0
 
 
+class PrepaidThrottle:
+    """A batch's share of the run-wide request budget, acquired per batch rather than per request.
+
+    The first request of a batch takes ``expected`` slots at once (one per Google calendar in it: an
+    incremental sync is usually one request per calendar, so one acquisition covers the batch); each
+    request beyond them takes one more slot. ``acquire(n)`` blocks until n slots are free; a prepayment
+    never exceeds the limit's burst, or it could never be granted."""
+
+    def __init__(self, acquire: Callable[[int], None], *, expected: int, burst: int) -> None:
+        self._acquire = acquire
+        self._next = max(1, min(expected, burst))
+        self._credit = 0
+
+    def __call__(self) -> None:
+        if self._credit == 0:
+            self._acquire(self._next)
+            self._credit, self._next = self._next, 1
+        self._credit -= 1
+
+
 def no_throttle() -> None:
     """The throttle outside Prefect (tests, library use): no run-wide budget to respect."""
 

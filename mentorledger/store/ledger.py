@@ -17,6 +17,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from mentorledger.counting import Category, Entry
+from mentorledger.store.concurrency import lock_calendar, upsert_entries
 from mentorledger.store.db import engine_for
 from mentorledger.store.schema import AuditRow, CalendarRow, CalendarRunRow, EntryRow
 
@@ -293,7 +294,9 @@ class Ledger:
             audit.append(_audit(key, calendar_id, run.run_id, now, "removed", _snapshot(row), None))
             stats.removed += 1
         if inserts:
-            session.execute(insert(EntryRow), inserts)
+            # A writer that re-runs the same batch (a task retried after its worker died) may have
+            # inserted these keys already: upsert rather than fail the calendar.
+            session.execute(upsert_entries(session), inserts)
         if updates:
             session.execute(update(EntryRow), updates)
         if audit:
@@ -314,7 +317,7 @@ class Ledger:
 
     @staticmethod
     def _calendar(session: Session, ref: CalendarRef) -> CalendarRow:
-        row = session.scalar(select(CalendarRow).where(CalendarRow.calendar_key == ref.calendar_key))
+        row = lock_calendar(session, ref)
         if row is None:
             row = CalendarRow(
                 calendar_key=ref.calendar_key,
