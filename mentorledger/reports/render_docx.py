@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from docx import Document
@@ -11,11 +10,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from mentorledger.reports import dossier_tables as tables
 from mentorledger.reports.dossier_data import DossierSummary
 from mentorledger.reports.formatting import fte, hours, label, money
 
 
-def _table(document: object, header: list[str], rows: Sequence[Sequence[object]]) -> None:
+def _table(document: object, content: tables.Table) -> None:
+    header, rows = content.header, content.rows
     table = document.add_table(rows=1, cols=len(header))  # type: ignore[attr-defined]
     table.style = "Table Grid"  # plain, so it pastes cleanly into an institution's dossier template
     heading = table.rows[0]
@@ -54,102 +55,31 @@ def dossier_docx(s: DossierSummary, path: Path) -> Path:
     document.add_paragraph(s.paragraph)
 
     document.add_heading("Quantity", level=1)
-    for line in (
-        f"Mentoring hours: {hours(s.minutes)}",
-        f"Mentees: {len(s.mentees)}",
-        f"Relationships of 12 months or more: {s.long_relationships}",
-        f"Group sessions: {s.group_sessions} ({s.group_sessions_facilitated} in groups led)",
-        f"Near-peer roles: {s.near_peer_roles}",
-        "Mentees by career stage: "
-        + ("; ".join(f"{k}: {n}" for k, n in s.mentees_by_stage.items()) or "none"),
-        "Mentees by relationship: "
-        + ("; ".join(f"{label(k)}: {n}" for k, n in s.mentees_by_kind.items()) or "none"),
-    ):
+    for line in tables.quantity_lines(s):
         document.add_paragraph(line, style="List Bullet")
-    _table(
-        document,
-        ["Academic year", "Dates", "Hours", "Mentee", "Group", "Tag"],
-        [
-            [
-                y.label,
-                f"{y.start} – {y.end}",
-                hours(y.minutes),
-                hours(y.by_category["mentee"]),
-                hours(y.by_category["group"]),
-                hours(y.by_category["tag"]),
-            ]
-            for y in s.years
-        ]
-        + [
-            [
-                "Period",
-                "",
-                hours(s.minutes),
-                hours(s.by_category["mentee"]),
-                hours(s.by_category["group"]),
-                hours(s.by_category["tag"]),
-            ]
-        ],
-    )
+    _table(document, tables.hours_by_year(s))
 
     document.add_heading("Mentees", level=1)
-    _table(
-        document,
-        [
-            "Mentee",
-            "Career stage",
-            "Relationship",
-            "Since",
-            "Until",
-            "Months",
-            "One-on-one hours",
-            "Outcomes",
-        ],
-        [
-            [
-                m.label,
-                m.stage,
-                label(m.kind),
-                m.start,
-                m.end or "ongoing",
-                m.months,
-                hours(m.minutes),
-                "; ".join(m.outcomes),
-            ]
-            for m in s.mentees
-        ],
-    )
+    _table(document, tables.mentees(s))
     document.add_paragraph("Mentees are de-identified unless they consented to be named.")
 
     document.add_heading("Engagement", level=1)
-    _table(
-        document,
-        ["Group", "Role", "Mission", "Objectives met", "Sessions", "Hours"],
-        [
-            [
-                g.name,
-                g.role,
-                g.mission or "",
-                f"{g.objectives_met} of {g.objectives_total}",
-                g.sessions,
-                hours(g.minutes),
-            ]
-            for g in s.groups
-        ],
-    )
+    _table(document, tables.engagement(s))
 
     document.add_heading("Credit received", level=1)
     _table(
         document,
-        ["Item", "Value"],
-        [
-            ["Hours logged", hours(s.minutes)],
-            ["FTE equivalent of hours logged", fte(s.fte_equivalent)],
-            ["Credited effort (protected time or FTE, prorated)", hours(s.allotted_minutes)],
-            ["Credited hours", hours(s.credited_minutes)],
-            ["Uncredited hours", hours(s.uncredited_minutes)],
-            ["Stipend (prorated)", money(s.stipend)],
-        ],
+        tables.Table(
+            ["Item", "Value"],
+            [
+                ["Hours logged", hours(s.minutes)],
+                ["FTE equivalent of hours logged", fte(s.fte_equivalent)],
+                ["Credited effort (protected time or FTE, prorated)", hours(s.allotted_minutes)],
+                ["Credited hours", hours(s.credited_minutes)],
+                ["Uncredited hours", hours(s.uncredited_minutes)],
+                ["Stipend (prorated)", money(s.stipend)],
+            ],
+        ),
     )
 
     document.add_heading("Your narrative", level=1)

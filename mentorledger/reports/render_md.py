@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
+from mentorledger.reports import dossier_tables as tables
 from mentorledger.reports.dossier_data import DossierSummary
 from mentorledger.reports.formatting import fte, hours, label, money
 
@@ -12,9 +11,9 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _table(header: list[str], rows: Sequence[Sequence[object]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+def _table(table: tables.Table) -> list[str]:
+    lines = ["| " + " | ".join(table.header) + " |", "|" + "|".join("---" for _ in table.header) + "|"]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in table.rows]
     return lines
 
 
@@ -39,87 +38,19 @@ def dossier_markdown(s: DossierSummary) -> str:
         "",
         "## Quantity",
         "",
-        f"- Mentoring hours: {hours(s.minutes)}",
-        f"- Mentees: {len(s.mentees)}",
-        f"- Relationships of 12 months or more: {s.long_relationships}",
-        f"- Group sessions: {s.group_sessions} ({s.group_sessions_facilitated} in groups led)",
-        f"- Near-peer roles: {s.near_peer_roles}",
-        "- Mentees by career stage: "
-        + ("; ".join(f"{k}: {n}" for k, n in s.mentees_by_stage.items()) or "none"),
-        "- Mentees by relationship: "
-        + ("; ".join(f"{label(k)}: {n}" for k, n in s.mentees_by_kind.items()) or "none"),
+        *[f"- {line}" for line in tables.quantity_lines(s)],
         "",
-        *_table(
-            ["Academic year", "Dates", "Hours", "Mentee", "Group", "Tag"],
-            [
-                [
-                    y.label,
-                    f"{y.start} – {y.end}",
-                    hours(y.minutes),
-                    hours(y.by_category["mentee"]),
-                    hours(y.by_category["group"]),
-                    hours(y.by_category["tag"]),
-                ]
-                for y in s.years
-            ]
-            + [
-                [
-                    "Period",
-                    "",
-                    hours(s.minutes),
-                    hours(s.by_category["mentee"]),
-                    hours(s.by_category["group"]),
-                    hours(s.by_category["tag"]),
-                ]
-            ],
-        ),
+        *_table(tables.hours_by_year(s)),
         "",
         "## Mentees",
         "",
-        *_table(
-            [
-                "Mentee",
-                "Career stage",
-                "Relationship",
-                "Since",
-                "Until",
-                "Months",
-                "One-on-one hours",
-                "Outcomes",
-            ],
-            [
-                [
-                    m.label,
-                    m.stage,
-                    label(m.kind),
-                    m.start,
-                    m.end or "ongoing",
-                    m.months,
-                    hours(m.minutes),
-                    "; ".join(m.outcomes),
-                ]
-                for m in s.mentees
-            ],
-        ),
+        *_table(tables.mentees(s)),
         "",
         "Mentees are de-identified unless they consented to be named.",
         "",
         "## Engagement",
         "",
-        *_table(
-            ["Group", "Role", "Mission", "Objectives met", "Sessions", "Hours"],
-            [
-                [
-                    g.name,
-                    g.role,
-                    g.mission or "",
-                    f"{g.objectives_met} of {g.objectives_total}",
-                    g.sessions,
-                    hours(g.minutes),
-                ]
-                for g in s.groups
-            ],
-        ),
+        *_table(tables.engagement(s)),
         "",
         "## Credit received",
         "",
