@@ -14,8 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from mentorledger.reports.chair_data import ChairReport
-from mentorledger.reports.credit import fte_equivalent
-from mentorledger.reports.render_csv import COLUMNS
+from mentorledger.reports.render_csv import COLUMNS, faculty_values
 
 _HEADER = Font(bold=True)
 _FILL = PatternFill("solid", fgColor="E8EFF4")
@@ -75,30 +74,7 @@ def chair_xlsx(report: ChairReport, path: Path) -> Path:
         workbook,
         "Faculty",
         COLUMNS,
-        [
-            [
-                r.name,
-                r.email,
-                r.rank,
-                r.minutes,
-                r.minutes / 60,
-                r.by_category["group"],
-                r.by_category["mentee"],
-                r.by_category["tag"],
-                r.active_mentees,
-                r.groups,
-                r.allotted_minutes,
-                r.credited_minutes,
-                r.uncredited_minutes,
-                r.stipend,
-                r.previous_minutes,
-                r.change_minutes,
-                fte_equivalent(r.minutes, report.window, basis),
-                basis,
-                "yes" if r.review_for_credit else "no",
-            ]
-            for r in report.rows
-        ],
+        [faculty_values(report, r) for r in report.rows],
     )
     for row in faculty.iter_rows(min_row=2):
         row[4].number_format = "0.00"
