@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 T = TypeVar("T")
+# A generator of our own: jitter never consumes (or depends on) the global random state.
+_jitter = random.Random()
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +27,7 @@ class Backoff:
     def delay(self, retry_number: int, *, hint: float | None = None) -> float:
         """Seconds to wait before retry ``retry_number`` (1-based); a server's Retry-After wins if larger."""
         ceiling = min(self.cap_seconds, self.base_seconds * 2 ** (retry_number - 1))
-        wait = random.uniform(ceiling / 2, ceiling) if self.jitter else ceiling
+        wait = _jitter.uniform(ceiling / 2, ceiling) if self.jitter else ceiling
         if hint is not None:
             wait = max(wait, min(hint, self.cap_seconds))
         return wait
