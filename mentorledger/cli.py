@@ -324,6 +324,10 @@ def invites(
         )
     if send and loaded.smtp is None:
         raise UserError(f"{config}: no smtp section; add smtp.host (and port, security) or use --out DIR")
+    if replies and loaded.imap is not None:
+        from mentorledger.invites.imap import ImapSettings
+
+        ImapSettings.from_config(loaded.imap)  # missing credentials: one line now, not a failed flow run
     if not send and out_dir is None:
         out_dir = Path("out") / "invites"
         err.print(f"Not sending (no --send): writing the invites to {out_dir}/")

@@ -63,7 +63,9 @@ class ImapSettings:
         env = os.environ if environ is None else environ
         user, password = env.get(USER_ENV), env.get(PASSWORD_ENV)
         if not user or not password:
-            raise UserError(f"reading replies needs {USER_ENV} and {PASSWORD_ENV} in the environment")
+            raise UserError(
+                f"reading replies needs {USER_ENV} and {PASSWORD_ENV} in the environment (or use --no-replies)"
+            )
         return cls(
             host=imap.host,
             port=imap.port or DEFAULT_PORTS[imap.security],
