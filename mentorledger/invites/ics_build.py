@@ -239,16 +239,22 @@ def build_organizer_copy(event: SessionEvent, *, stamp: dt.datetime) -> bytes:
       mailbox (``invites.imap``), records them per member and session, and shows the organizer who
       is coming in the copy's description, on the next agenda and in the facilitator's digest.
     """
+    vevent = _published(event, stamp)
+    vevent.add("TRANSP", "OPAQUE")
+    _finish(vevent, event, alarm=True)
+    return _calendar("PUBLISH", [vevent], [event.start, event.end])
+
+
+def _published(event: SessionEvent, stamp: dt.datetime) -> icalendar.Event:
+    """A session as published (the organizer's copy, the feed): no ATTENDEE (RFC 5546 3.2.1)."""
     vevent = _via_ics(event)
     vevent.add("DTSTAMP", stamp.astimezone(dt.UTC))
     vevent.add("SEQUENCE", event.sequence)
     vevent.add("DTSTART", event.start)
     vevent.add("DTEND", event.end)
     vevent.add("STATUS", event.status)
-    vevent.add("TRANSP", "OPAQUE")
     vevent.add("ORGANIZER", _address(event.organizer))
-    _finish(vevent, event, alarm=True)
-    return _calendar("PUBLISH", [vevent], [event.start, event.end])
+    return vevent
 
 
 def build_cancel(
@@ -279,13 +285,7 @@ def build_feed(name: str, events: Sequence[SessionEvent], *, stamp: dt.datetime)
     """A METHOD:PUBLISH feed of a group's sessions for subscription (no attendee addresses in it)."""
     vevents = []
     for event in events:
-        vevent = _via_ics(event)
-        vevent.add("DTSTAMP", stamp.astimezone(dt.UTC))
-        vevent.add("SEQUENCE", event.sequence)
-        vevent.add("DTSTART", event.start)
-        vevent.add("DTEND", event.end)
-        vevent.add("STATUS", event.status)
-        vevent.add("ORGANIZER", _address(event.organizer))
+        vevent = _published(event, stamp)
         _finish(vevent, event, alarm=False)  # subscribers set their own reminders
         vevents.append(vevent)
     calendar = _ITipCalendar()

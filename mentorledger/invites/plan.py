@@ -266,32 +266,48 @@ def _request(ctx: _Context, event: SessionEvent, built: _Built, reason: str) -> 
             date=ctx.now,
         )
         out.append(Outgoing("REQUEST", event.uid, token, event.sequence, members, calendar, message, reason))
-    copy = build_organizer_copy(event, stamp=ctx.now)
     note = "Your own copy of the session you organize; members' answers are collected for you.\n\n"
-    copy_message = itip_message(
-        method="PUBLISH",
-        calendar=copy,
-        subject=_subject("Your session" if reason == "new" else "Your session, updated", event),
-        text=note + built.text,
-        html=f"<p>{escape(note.strip())}</p>" + built.html,
+    out.append(
+        _to_organizer(
+            ctx,
+            event,
+            "PUBLISH",
+            build_organizer_copy(event, stamp=ctx.now),
+            subject=_subject("Your session" if reason == "new" else "Your session, updated", event),
+            text=note + built.text,
+            html=f"<p>{escape(note.strip())}</p>" + built.html,
+            token=token,
+        )
+    )
+    return out
+
+
+def _to_organizer(
+    ctx: _Context,
+    event: SessionEvent,
+    method: Method,
+    calendar: bytes,
+    *,
+    subject: str,
+    text: str,
+    html: str,
+    token: str,
+) -> Outgoing:
+    """A message for the organizer's own copy of the session (PUBLISH, or CANCEL of the copy)."""
+    message = itip_message(
+        method=method,
+        calendar=calendar,
+        subject=subject,
+        text=text,
+        html=html,
         organizer=event.organizer,
         recipients=(event.organizer,),
         sender=ctx.sender,
         date=ctx.now,
     )
-    out.append(
-        Outgoing(
-            "PUBLISH",
-            event.uid,
-            token,
-            event.sequence,
-            (event.organizer,),
-            copy,
-            copy_message,
-            "organizer-copy",
-        )
+    return Outgoing(
+        method, event.uid, token, event.sequence, (event.organizer,), calendar, message, "organizer-copy"
     )
-    return out
 
 
 _NOTES = {
@@ -334,28 +350,9 @@ def _cancel(
         out.append(Outgoing("CANCEL", event.uid, token, event.sequence, targets, calendar, message, reason))
     if not removing:
         copy = build_cancel(event, stamp=ctx.now, recipients=())
-        copy_message = itip_message(
-            method="CANCEL",
-            calendar=copy,
-            subject=_subject("Cancelled", event),
-            text=text,
-            html=html,
-            organizer=event.organizer,
-            recipients=(event.organizer,),
-            sender=ctx.sender,
-            date=ctx.now,
-        )
+        subject = _subject("Cancelled", event)
         out.append(
-            Outgoing(
-                "CANCEL",
-                event.uid,
-                token,
-                event.sequence,
-                (event.organizer,),
-                copy,
-                copy_message,
-                "organizer-copy",
-            )
+            _to_organizer(ctx, event, "CANCEL", copy, subject=subject, text=text, html=html, token=token)
         )
     return out
 

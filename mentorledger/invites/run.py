@@ -128,7 +128,7 @@ def run_group(
             store.record_sent(update.state, at=now)
         store.log(deliveries, at=now)
         _count(result, accepted)
-    _send_digest(config, group_id, result, store, sender, now=now, envelope_sender=envelope_sender)
+    _send_digest(config, plan, result, store, sender, now=now, envelope_sender=envelope_sender)
     return result
 
 
@@ -142,7 +142,7 @@ def _digest(
     sender: str | None,
 ) -> Digest | None:
     group = next(g for g in config.groups if g.id == group_id)
-    # Re-planned from the store: the next session may have been recorded just now.
+    # What the store holds now: the next session may have been recorded (sent) just now.
     next_up = plan.next_up
     if next_up is not None:
         stored = store.sent(group_id).get(next_up.session.token)
@@ -152,7 +152,7 @@ def _digest(
 
 def _send_digest(
     config: Config,
-    group_id: str,
+    plan: GroupPlan,
     result: GroupResult,
     store: InviteStore,
     sender: Sender,
@@ -160,14 +160,7 @@ def _send_digest(
     now: dt.datetime,
     envelope_sender: str | None,
 ) -> None:
-    plan = plan_group(
-        config,
-        next(g for g in config.groups if g.id == group_id),
-        sent=store.sent(group_id),
-        now=now,
-        horizon=dt.timedelta(days=1),
-        answers=store.answers(group_id),
-    )
+    group_id = plan.group_id
     digest = _digest(config, group_id, plan, store, now=now, sender=envelope_sender)
     if digest is None:
         return

@@ -11,12 +11,12 @@ import icalendar
 
 from mentorledger.config import load_config
 from mentorledger.invites.plan import plan_group
-from mentorledger.invites.run import run_group
 from mentorledger.invites.store import InviteStore, SentSession
 from mentorledger.uids import LEGACY_UID_DOMAIN
 from tests.invites import itip
 from tests.invites.conftest import department_yaml, write_department
 from tests.invites.test_sending_rules import ORGANIZER, FakeSender, uid
+from tests.invites.test_sending_rules import run as send_invites
 
 NOW = dt.datetime(2025, 11, 1, 12, 0, tzinfo=dt.UTC)
 HORIZON = dt.timedelta(days=60)
@@ -25,22 +25,8 @@ HORIZON = dt.timedelta(days=60)
 def run(
     tmp_path: Path, database_url: str, *, top: str = "", now: dt.datetime = NOW, **config: Any
 ) -> FakeSender:
-    config["group_extra"] = "    digest_hours_before: 0\n" + config.get("group_extra", "")
-    path = write_department(tmp_path, **config)
-    if top:
-        path.write_text(
-            path.read_text(encoding="utf-8").replace("people:", top + "people:", 1), encoding="utf-8"
-        )
     sender = FakeSender()
-    run_group(
-        load_config(path),
-        "urim-circle",
-        store=InviteStore.open(database_url),
-        now=now,
-        horizon=HORIZON,
-        sender=sender,
-        out_dir=None,
-    )
+    send_invites(tmp_path, database_url, sender, now=now, horizon=HORIZON, top=top, **config)
     return sender
 
 

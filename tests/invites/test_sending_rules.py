@@ -62,17 +62,29 @@ class FakeSender:
 
 
 def run(
-    tmp_path: Path, database_url: str, sender: FakeSender, *, now: dt.datetime = NOW, **config: Any
+    tmp_path: Path,
+    database_url: str,
+    sender: FakeSender,
+    *,
+    now: dt.datetime = NOW,
+    horizon: dt.timedelta = HORIZON,
+    top: str = "",
+    **config: Any,
 ) -> GroupResult:
+    """One run of the group's invites; ``top``: top-level YAML keys (holidays, closed_dates)."""
     # The facilitator's digest has its own tests (test_replies_imap); here only invites go out.
     config["group_extra"] = "    digest_hours_before: 0\n" + config.get("group_extra", "")
-    loaded = load_config(write_department(tmp_path, **config))
+    path = write_department(tmp_path, **config)
+    if top:
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("people:", top + "people:", 1), encoding="utf-8"
+        )
     return run_group(
-        loaded,
+        load_config(path),
         "urim-circle",
         store=InviteStore.open(database_url),
         now=now,
-        horizon=HORIZON,
+        horizon=horizon,
         sender=sender,
         out_dir=None,
     )
