@@ -66,6 +66,8 @@ def send_group_invites(
                 "requests": r["requests"],
                 "cancels": r["cancels"],
                 "unchanged": r["unchanged"],
+                "organizer copies": r.get("organizer_copies", 0),
+                "digests": r.get("digests", 0),
                 "failed": len(r["failed"]),
             }
             for r in results

@@ -271,8 +271,10 @@ class Imap(_Model):
     @field_validator("mailbox", "processed_folder")
     @classmethod
     def _plain_folder_name(cls, value: str) -> str:
-        if any(ch in value for ch in '"\\\r\n\x00') or not value.isprintable():
-            raise ValueError(f"{value!r} is not a usable folder name (no quotes, backslashes or line breaks)")
+        if any(ch in value for ch in '"\\\r\n\x00') or not value.isprintable() or not value.isascii():
+            raise ValueError(
+                f"{value!r} is not a usable folder name (ASCII, no quotes, backslashes or line breaks)"
+            )
         return value
 
 

@@ -140,6 +140,7 @@ def apply_reply(store: InviteStore, raw: bytes, *, at: dt.datetime, label: str =
     except the session it claims to answer."""
     sender, found = candidates(raw)
     if not found:
+        logger.info("Message %s is not a calendar reply; left in the mailbox", label or "(unnamed)")
         return Outcome.NOT_ITIP
     if sender is not None:  # a REPLY carries one attendee: the one answering (others are not theirs)
         own = [c for c in found if sender in (c.attendee, c.sent_by)]

@@ -44,9 +44,13 @@ def fold(text: str) -> bytes:
     return b"\r\n".join(out) + b"\r\n"
 
 
-def reply_message(case: str, who: Answering) -> bytes:
-    """The finished e-mail for ``case``, with the calendar encoded as its wrapper says."""
-    values = {
+def reply_calendar(case: str, who: Answering) -> bytes:
+    """The calendar object of ``case`` filled in, folded, with CRLF line ends."""
+    return fold(Template((CASES / f"{case}.ics").read_text(encoding="utf-8")).substitute(_values(who)))
+
+
+def _values(who: Answering) -> dict[str, str]:
+    return {
         "uid": who.uid,
         "sequence": str(who.sequence),
         "future_sequence": str(who.sequence + 5),
@@ -65,9 +69,13 @@ def reply_message(case: str, who: Answering) -> bytes:
         "date": who.dtstamp.strftime("%a, %d %b %Y %H:%M:%S +0000"),
         "google_when": who.start.strftime("%a %b %d, %Y %I%p"),
     }
-    ics_path = CASES / f"{case}.ics"
-    if ics_path.exists():
-        calendar = fold(Template(ics_path.read_text(encoding="utf-8")).substitute(values))
+
+
+def reply_message(case: str, who: Answering) -> bytes:
+    """The finished e-mail for ``case``, with the calendar encoded as its wrapper says."""
+    values = _values(who)
+    if (CASES / f"{case}.ics").exists():
+        calendar = reply_calendar(case, who)
         values["calendar"] = calendar.decode().rstrip("\r\n")
         encoded = base64.encodebytes(calendar).decode()
         values["calendar_base64"] = encoded.rstrip("\n")

@@ -20,9 +20,10 @@ from mentorledger.invites.imap import ImapSettings, read_replies
 from mentorledger.invites.plan import plan_group
 from mentorledger.invites.run import run_group
 from mentorledger.invites.store import InviteStore
+from tests.invites import itip
 from tests.invites.conftest import MEMBERS, write_department
 from tests.invites.imapserver import ImapServer, running_imap
-from tests.invites.replycases import Answering, reply_message
+from tests.invites.replycases import Answering, reply_calendar, reply_message
 
 NOW = dt.datetime(2025, 9, 1, 12, 0, tzinfo=dt.UTC)
 HORIZON = dt.timedelta(days=28)
@@ -310,3 +311,34 @@ def test_a_wrong_imap_password_is_a_clear_error(imap_server: ImapServer, databas
     assert summary.error is not None
     assert "refused" in summary.error
     assert "wrong-pw" not in summary.error
+
+
+def test_the_samples_are_replies_as_the_rfc_and_each_client_write_them(
+    tmp_path: Path, database_url: str
+) -> None:
+    """Google's and Apple's samples satisfy RFC 5546's REPLY table; Outlook's lacks ORGANIZER, as
+    Exchange's replies do; every sample parses in vobject, a reader that shares no code with ours."""
+    import vobject
+
+    start = dt.datetime(2025, 9, 2, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=-4)))
+    who = Answering(
+        uid="20250902.urim-circle@test-school-of-medicine.groups.mentorledger",
+        sequence=0,
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        summary="URiM Peer Circle - session 1",
+        attendee="ben@med.example.edu",
+        attendee_name="Ben Okafor",
+        organizer="ana@med.example.edu",
+        organizer_name="Ana Ruiz",
+        dtstamp=NOW,
+    )
+    assert itip.problems(reply_calendar("google-declined", who), method="REPLY") == []
+    assert itip.problems(reply_calendar("apple-tentative", who), method="REPLY") == []
+    assert itip.problems(reply_calendar("outlook-accepted", who), method="REPLY") == [
+        "VEVENT lacks ORGANIZER (required in REPLY)"
+    ]
+    for case in ("google-declined", "apple-tentative", "outlook-accepted", "delegate-accepted"):
+        parsed = vobject.readOne(reply_calendar(case, who).decode())
+        assert parsed.vevent.uid.value == who.uid
+        assert parsed.vevent.attendee.params["PARTSTAT"][0] in ("ACCEPTED", "DECLINED", "TENTATIVE")

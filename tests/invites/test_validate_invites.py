@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mentorledger.config import check_config, load_config
-from mentorledger.uids import institution_uid_domain
+from mentorledger.uids import LEGACY_UID_DOMAIN, group_of_uid, institution_uid_domain
 from tests.clirunner import run_cli
 from tests.invites.conftest import department_yaml
 
@@ -83,6 +83,10 @@ def test_the_uid_domain_comes_from_the_institution_unless_configured(tmp_path: P
     path = tmp_path / "dept.yaml"
     path.write_text(department_yaml().replace("people:", "uid_domain: Groups.Med.Example.EDU\npeople:", 1))
     assert load_config(path).session_uid_domain == "groups.med.example.edu"
+    domains = load_config(path).session_uid_domains
+    assert group_of_uid("20250902.urim-circle@groups.med.example.edu", domains) == "urim-circle"
+    assert group_of_uid(f"20250902.urim-circle@{LEGACY_UID_DOMAIN}", domains) == "urim-circle"  # sent before
+    assert group_of_uid("20250902.urim-circle@other-school.groups.mentorledger", domains) is None
     bad = department_yaml().replace("people:", "uid_domain: 'not a domain@x'\npeople:", 1)
     assert any("uid_domain" in p and "is not a domain name" in p for p in problems_of(tmp_path, bad))
 
