@@ -1,7 +1,9 @@
 """Send every group's meeting requests for the sessions within the horizon (schedulable, e.g. daily).
 
-Orchestration only: one task per group on a small thread pool, then a summary and a table artifact.
-Re-running is safe: unchanged sessions are not sent again (see mentorledger.invites.plan).
+Orchestration only: first the members' answers are read from the replies mailbox (one task, when
+the configuration has an ``imap`` section and ``read_replies``), then one task per group on a small
+thread pool, then a summary and a table artifact. Re-running is safe: unchanged sessions are not
+sent again (see mentorledger.invites.plan), and answers already read are not read twice.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from mentorledger.errors import UserError
-from tasks.invites import invite_group
+from tasks.invites import invite_group, read_invite_replies
 from tasks.sync import cached_config
 
 DEFAULT_OUT_DIR = "out/invites"
@@ -29,6 +31,7 @@ def send_group_invites(
     send: bool = True,
     out_dir: str | None = None,
     database_url: str | None = None,
+    read_replies: bool = True,
 ) -> dict[str, Any]:
     """Send (``send``) or write to ``out_dir`` the invites of one group or all groups.
 
@@ -44,6 +47,11 @@ def send_group_invites(
         raise UserError(f"{config_path}: no smtp section; add smtp.host (and port, security) or use --out")
     target = out_dir if (out_dir or send) else DEFAULT_OUT_DIR
     now = dt.datetime.now(dt.UTC).isoformat()
+    replies: dict[str, Any] | None = None
+    if read_replies and config.imap is not None:
+        replies = read_invite_replies(config_path, now, database_url)
+        if replies.get("error"):
+            logger.warning("Could not read invite replies: %s", replies["error"])
     futures = [
         invite_group.submit(config_path, g, now, horizon_days, send, target, database_url) for g in groups
     ]
@@ -58,6 +66,8 @@ def send_group_invites(
                 "requests": r["requests"],
                 "cancels": r["cancels"],
                 "unchanged": r["unchanged"],
+                "organizer copies": r.get("organizer_copies", 0),
+                "digests": r.get("digests", 0),
                 "failed": len(r["failed"]),
             }
             for r in results
@@ -72,6 +82,7 @@ def send_group_invites(
         "cancels": sum(r["cancels"] for r in results),
         "unchanged": sum(r["unchanged"] for r in results),
         "failed": failed,
+        "replies": replies,
     }
     logger.info(
         "Invites for %d groups: %d requests, %d cancellations, %d unchanged, %d failed",

@@ -63,6 +63,15 @@ def validate(config: ConfigOption) -> None:
     if problems:
         raise ConfigError(problems)
     assert loaded is not None
+    from mentorledger.config import describe_problem
+    from mentorledger.invites.checks import sender_alignment_warnings
+
+    for loc, reason in sender_alignment_warnings(loaded):
+        err.print(
+            f"[yellow]warning[/yellow]: {describe_problem(config, loc, reason)}",
+            highlight=False,
+            soft_wrap=True,
+        )
     out.print(
         f"[green]OK[/green] {config}: {len(loaded.people)} people, {len(loaded.relationships)} relationships, "
         f"{len(loaded.groups)} groups, {len(loaded.calendars)} calendars"
@@ -297,6 +306,13 @@ def invites(
     horizon_days: Annotated[
         int, typer.Option(min=1, max=366, help="Sessions starting within this many days.")
     ] = 28,
+    replies: Annotated[
+        bool,
+        typer.Option(
+            "--replies/--no-replies",
+            help="First read members' answers from the imap mailbox (if configured).",
+        ),
+    ] = True,
 ) -> None:
     """Peer-group meeting requests with agendas: send them, or write them to files (the default)."""
     loaded = load_config(config)
@@ -308,6 +324,10 @@ def invites(
         )
     if send and loaded.smtp is None:
         raise UserError(f"{config}: no smtp section; add smtp.host (and port, security) or use --out DIR")
+    if replies and loaded.imap is not None:
+        from mentorledger.invites.imap import ImapSettings
+
+        ImapSettings.from_config(loaded.imap)  # missing credentials: one line now, not a failed flow run
     if not send and out_dir is None:
         out_dir = Path("out") / "invites"
         err.print(f"Not sending (no --send): writing the invites to {out_dir}/")
@@ -318,6 +338,7 @@ def invites(
         out_dir=out_dir or Path("out") / "invites",
         database_url=None,
         horizon_days=horizon_days,
+        read_replies=replies,
     )
     _print_invites(summary)
     if summary["failed"]:
@@ -436,6 +457,7 @@ def _run_invites(
     out_dir: Path,
     database_url: str | None,
     horizon_days: int = 28,
+    read_replies: bool = True,
 ) -> dict[str, Any]:
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
@@ -449,12 +471,27 @@ def _run_invites(
         send=send,
         out_dir=str(out_dir),
         database_url=database_url,
+        read_replies=read_replies,
     )
     return summary
 
 
 def _print_invites(summary: dict[str, Any]) -> None:
     verb = "Sent" if summary["mode"] == "send" else "Wrote"
+    replies = summary.get("replies")
+    if replies:
+        if replies.get("error"):
+            err.print(
+                f"[yellow]warning[/yellow]: could not read replies: {replies['error']}", highlight=False
+            )
+        else:
+            out.print(
+                f"Replies: read {replies['read']} message(s): {replies['recorded']} answer(s) recorded, "
+                f"{replies['duplicate']} already known, {replies['stale']} out of date, "
+                f"{replies['ignored']} ignored, {replies['not-itip']} not calendar replies",
+                highlight=False,
+                soft_wrap=True,
+            )
     for r in summary["groups"]:
         if not r["scheduled"]:
             out.print(f"{r['group']}: no cadence configured, no invites", highlight=False)
@@ -465,6 +502,16 @@ def _print_invites(summary: dict[str, Any]) -> None:
             highlight=False,
             soft_wrap=True,
         )
+        upcoming = r.get("next_session")
+        if upcoming:
+            start = dt.datetime.fromisoformat(upcoming["start"])
+            out.print(
+                f"  next session {start:%a %d %b %H:%M}: {upcoming['coming']} coming, {upcoming['maybe']} maybe, "
+                f"{upcoming['not_coming']} not coming, {upcoming['unanswered']} not answered"
+                + (f"; facilitator's digest {verb.lower()}" if r.get("digests") else ""),
+                highlight=False,
+                soft_wrap=True,
+            )
     for failure in summary["failed"]:
         err.print(
             f"[red]failed[/red]: {failure['group']} {failure['method']} to {len(failure['recipients'])} "

@@ -30,7 +30,8 @@ from pydantic import (
 )
 
 from mentorledger.errors import ConfigError
-from mentorledger.invites.schedule import Series, parse_cadence
+from mentorledger.invites.schedule import Series, offset_fits_zone, parse_cadence, wall_clock_problems
+from mentorledger.uids import LEGACY_UID_DOMAIN, institution_uid_domain, valid_uid_domain
 
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -257,6 +258,52 @@ class Smtp(_Model):
     password_secret: str | None = None  # name of a Prefect Secret block holding the password
 
 
+class Imap(_Model):
+    """The mailbox that receives members' answers to invites (iTIP REPLY). Credentials never go here:
+    MENTORLEDGER_IMAP_USER and MENTORLEDGER_IMAP_PASSWORD (see mentorledger.invites.imap)."""
+
+    host: str = Field(min_length=1)
+    port: int | None = Field(default=None, ge=1, le=65535)
+    security: Literal["ssl", "starttls", "none"] = "ssl"
+    mailbox: str = Field(default="INBOX", min_length=1)
+    processed_folder: str = Field(default="mentorledger-processed", min_length=1)
+
+    @field_validator("mailbox", "processed_folder")
+    @classmethod
+    def _plain_folder_name(cls, value: str) -> str:
+        if any(ch in value for ch in '"\\\r\n\x00') or not value.isprintable() or not value.isascii():
+            raise ValueError(
+                f"{value!r} is not a usable folder name (ASCII, no quotes, backslashes or line breaks)"
+            )
+        return value
+
+
+class HolidayCalendar(_Model):
+    """Whose public holidays close the institution: a country and optionally a subdivision (state,
+    province), as the ``holidays`` package names them (``US`` + ``MA``, ``DE`` + ``BY``, ``IN``)."""
+
+    country: str = Field(min_length=2, max_length=3)
+    subdivision: str | None = None
+
+    @model_validator(mode="after")
+    def _known_to_the_holidays_package(self) -> Self:
+        import holidays
+
+        try:
+            calendar = holidays.country_holidays(self.country.upper())
+        except NotImplementedError:
+            raise ValueError(
+                f"{self.country!r} is not a country the holidays package knows; use an ISO code such as US"
+            ) from None
+        known = tuple(getattr(calendar, "subdivisions", ()))
+        if self.subdivision is not None and self.subdivision.upper() not in known:
+            listed = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+            raise ValueError(
+                f"{self.subdivision!r} is not a subdivision of {self.country.upper()} (known: {listed or 'none'})"
+            )
+        return self
+
+
 class Group(_Model):
     id: str
     name: str = Field(min_length=1)
@@ -280,6 +327,9 @@ class Group(_Model):
     agenda_template: list[AgendaSection] | None = Field(default=None, min_length=1)
     cancelled_sessions: list[dt.date] = Field(default_factory=list)
     rescheduled_sessions: dict[dt.date, dt.datetime] = Field(default_factory=dict)
+    # Issue 13: a reminder before each session (0: none) and the facilitator's digest before it.
+    reminder_minutes: int = Field(default=15, ge=0, le=7 * 24 * 60)
+    digest_hours_before: int = Field(default=48, ge=0, le=14 * 24)
 
     @field_validator("cadence")
     @classmethod
@@ -301,13 +351,17 @@ class Group(_Model):
     def _https_link(cls, value: str | None) -> str | None:
         if value is not None and not value.lower().startswith(("https://", "http://")):
             raise ValueError(f"{value!r} is not a link; give the full https:// address")
+        if value is not None and (not value.isprintable() or any(c in value for c in ' "<>\\')):
+            raise ValueError(f"{value!r} is not a link: it holds spaces, quotes or control characters")
         return value
 
     @field_validator("rescheduled_sessions")
     @classmethod
-    def _naive_local(cls, value: dict[dt.date, dt.datetime]) -> dict[dt.date, dt.datetime]:
+    def _local_or_offset(cls, value: dict[dt.date, dt.datetime]) -> dict[dt.date, dt.datetime]:
         for moved in value.values():
-            if moved.tzinfo is not None:
+            if (
+                moved.tzinfo is not None and moved.utcoffset() is None
+            ):  # pragma: no cover - pydantic gives fixed offsets
                 raise ValueError(f"{moved} has a time zone; give the local time, e.g. '2025-11-05 14:00'")
         return value
 
@@ -323,8 +377,9 @@ class Group(_Model):
     def schedules_meetings(self) -> bool:
         return self.cadence is not None
 
-    def series(self, default_timezone: str) -> Series:
-        """The group's meeting series (only for groups with a cadence)."""
+    def series(self, default_timezone: str, skipped: dict[dt.date, str] | None = None) -> Series:
+        """The group's meeting series (only for groups with a cadence); ``skipped``: the institution's
+        holidays and closed dates (see mentorledger.invites.holidays)."""
         assert self.cadence is not None
         assert self.first_session is not None
         assert self.start_time is not None
@@ -336,6 +391,7 @@ class Group(_Model):
             tz=ZoneInfo(self.timezone or default_timezone),
             cancelled=frozenset(self.cancelled_sessions),
             rescheduled=dict(self.rescheduled_sessions),
+            skipped=skipped,
         )
 
     @field_validator("id")
@@ -433,6 +489,11 @@ class Config(_Model):
     self_reported: dict[Email, SelfReported] = Field(default_factory=dict)
     equity_section: bool = False
     smtp: Smtp | None = None
+    # Issue 13: invites' UID domain (default: from the institution), holidays, closures, replies mailbox.
+    uid_domain: Annotated[str, AfterValidator(valid_uid_domain)] | None = None
+    holidays: HolidayCalendar | None = None
+    closed_dates: list[dt.date] = Field(default_factory=list)
+    imap: Imap | None = None
 
     # Where the file was read from: relative calendar paths resolve against it. Not a YAML key.
     base_dir: Path = Field(default=Path(), exclude=True)
@@ -450,6 +511,16 @@ class Config(_Model):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def session_uid_domain(self) -> str:
+        """The domain of the UIDs of new group sessions: ``uid_domain``, else from the institution."""
+        return self.uid_domain or institution_uid_domain(self.institution)
+
+    @property
+    def session_uid_domains(self) -> tuple[str, str]:
+        """Every domain whose session UIDs are this configuration's (the current and the legacy one)."""
+        return (self.session_uid_domain, LEGACY_UID_DOMAIN)
 
     def effective_window(self, today: dt.date | None = None) -> Window:
         """The configured window, or the academic year containing today (in the configured zone)."""
@@ -534,6 +605,11 @@ def check_config(path: str | Path) -> tuple[list[str], Config | None]:
         located += _cross_check_reports(config)
         located += [
             problem for i, group in enumerate(config.groups) for problem in _check_group_roles(i, group)
+        ]
+        located += [
+            problem
+            for i, group in enumerate(config.groups)
+            for problem in _check_group_clock(i, group, config.timezone)
         ]
     problems = [_describe(file, root, loc, reason) for loc, reason in located]
     return problems, (None if problems else config)
@@ -724,6 +800,42 @@ def _check_group_roles(i: int, group: Group) -> Iterable[tuple[Sequence[str | in
                 ("groups", i, key),
                 f"{day} is not a session date of this group's cadence; use the date the session was scheduled for",
             )
+
+
+def _check_group_clock(
+    i: int, group: Group, default_timezone: str
+) -> Iterable[tuple[Sequence[str | int], str]]:
+    """Session starts the zone's clocks skip or repeat (rejected with the two readings to choose
+    from), and offset-qualified moves whose offset the zone never shows. Sessions are checked from
+    the first one to a year past today (or past the first session, if that is later)."""
+    if not group.schedules_meetings:
+        return
+    zone = group.timezone or default_timezone
+    series = group.series(zone)
+    for day, moved in group.rescheduled_sessions.items():
+        if moved.tzinfo is not None and not offset_fits_zone(moved, series.tz):
+            yield (
+                ("groups", i, "rescheduled_sessions", str(day)),
+                f"{moved.isoformat(' ', 'minutes')} is not a time {zone} shows; drop the offset or use the zone's own",
+            )
+    today = dt.datetime.now(series.tz).date()
+    until = max(today, group.first_session or today) + dt.timedelta(days=366)
+    for problem in wall_clock_problems(series, until):
+        key: tuple[str | int, ...] = (
+            ("groups", i, "rescheduled_sessions", str(problem.day))
+            if problem.moved
+            else ("groups", i, "start_time")
+        )
+        yield key, problem.describe(zone)
+
+
+def describe_problem(file: Path, loc: Sequence[str | int], reason: str) -> str:
+    """``FILE:LINE: key.path: reason`` for a problem found outside ``check_config`` (warnings)."""
+    try:
+        root = yaml.compose(file.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        root = None
+    return _describe(file, root, loc, reason)
 
 
 def _describe(file: Path, root: yaml.Node | None, loc: Sequence[str | int], reason: str) -> str:

@@ -104,6 +104,7 @@ class RuleBook:
         ]
         self.roster = frozenset(person.email for person in config.people)
         self.groups = {group.id: frozenset(group.members) for group in config.groups}
+        self.uid_domains = config.session_uid_domains  # the UIDs of this institution's invites
         self._groups_of: dict[str, list[str]] = {}
         for group in config.groups:
             for member in group.members:
@@ -133,6 +134,7 @@ class RuleBook:
                     "tags": self.tags,
                     "keywords": [k for k, _ in self.keywords],
                     "roster": sorted(self.roster),
+                    "uid_domains": sorted(self.uid_domains),
                     "groups": {g: sorted(self.groups[g]) for g in self.groups_of(owner)},
                     "mentees": sorted(
                         (r.mentee, r.start.isoformat(), r.end.isoformat() if r.end else "")
@@ -173,7 +175,7 @@ def classify(instance: Instance, owner: str, book: RuleBook) -> Match | None:
         people.add(instance.organizer)
     people.add(owner)
 
-    uid_group = group_of_uid(instance.uid)
+    uid_group = group_of_uid(instance.uid, book.uid_domains)
     for group_id in book.groups_of(owner):
         if uid_group == group_id:
             return Match(Category.GROUP, f"group:{group_id}:invite", group_id)

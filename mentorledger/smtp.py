@@ -8,6 +8,11 @@ a Secret block; they are never logged and never part of an error message.
 Transient failures (connection refused or dropped, timeouts, 4xx replies) are retried with the
 project's capped backoff; permanent ones (5xx, authentication) fail at once. A message counts as sent
 only when the server accepted it for every recipient.
+
+Before a message goes out, its serialised header block is checked against the fields it declares
+(``mailheaders.check_headers``): a message whose configuration text managed to add a field (a
+``Bcc:`` smuggled in through an encoded word, say) is refused, never sent. The envelope sender from
+the environment is checked to be a plain address for the same reason.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from email.message import EmailMessage
 
 from mentorledger.config import Smtp
 from mentorledger.errors import UserError
+from mentorledger.mailheaders import check_headers
 from mentorledger.retry import Backoff, call_with_retries
 
 USER_ENV = "MENTORLEDGER_SMTP_USER"
@@ -76,11 +82,27 @@ class SmtpSettings:
             host=host,
             port=port or DEFAULT_PORTS[security],
             security=security,
-            sender=env.get(FROM_ENV) or (smtp.from_address if smtp else None),
+            sender=_plain_address(env.get(FROM_ENV)) or (smtp.from_address if smtp else None),
             user=env.get(USER_ENV) or None,
             password=password or env.get(PASSWORD_ENV) or None,
             cafile=env.get(CAFILE_ENV) or None,
         )
+
+
+def _plain_address(value: str | None) -> str | None:
+    """The environment's sending address, if it is one plain address (no name, no line break)."""
+    if not value:
+        return None
+    local, at, domain = value.strip().rpartition("@")
+    if not at or not local or "." not in domain or not value.isascii() or not value.strip().isprintable():
+        raise UserError(
+            f"{FROM_ENV} is not an e-mail address; give one plain address such as invites@med.example.edu"
+        )
+    if any(c in value.strip() for c in ' <>(),;:"[]\\'):
+        raise UserError(
+            f"{FROM_ENV} is not an e-mail address; give one plain address such as invites@med.example.edu"
+        )
+    return value.strip().lower()
 
 
 def _classify(exc: BaseException) -> DeliveryError:
@@ -153,6 +175,12 @@ class SmtpSender:
 
     def send(self, message: EmailMessage, recipients: Sequence[str]) -> None:
         """Deliver ``message`` to ``recipients``; raise DeliveryError once retries are exhausted."""
+        try:
+            check_headers(message)
+        except ValueError as exc:
+            raise DeliveryError(
+                f"refused to send a message with unexpected headers ({exc})", transient=False
+            ) from None
 
         def attempt() -> None:
             try:

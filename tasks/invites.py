@@ -1,4 +1,5 @@
-"""The invites task: one task run per group (never per session or member), thin over the core.
+"""The invites tasks: one task run per group (never per session or member), and one that reads the
+members' answers from the replies mailbox before the groups are planned; thin over the core.
 
 It resolves the SMTP password (environment first, else the Prefect Secret block named in the YAML's
 ``smtp.password_secret``), then runs ``mentorledger.invites.run.run_group``. The password is passed
@@ -15,6 +16,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from mentorledger.errors import UserError
+from mentorledger.invites.imap import ImapSettings, read_replies
 from mentorledger.invites.run import run_group
 from mentorledger.invites.store import InviteStore
 from mentorledger.smtp import SmtpSender
@@ -52,3 +54,17 @@ def invite_group(
         envelope_sender=envelope,
     )
     return result.as_json()
+
+
+@task(name="read-invite-replies", cache_policy=NO_CACHE)
+def read_invite_replies(config_path: str, now_iso: str, database_url: str | None) -> dict[str, Any]:
+    """Read the members' answers (iTIP REPLY) from the ``imap`` mailbox into the invite store."""
+    config = cached_config(config_path)
+    if config.imap is None:
+        return {"read": 0, "error": None}
+    summary = read_replies(
+        ImapSettings.from_config(config.imap),
+        InviteStore.open(database_url),
+        now=dt.datetime.fromisoformat(now_iso),
+    )
+    return summary.as_json()

@@ -20,6 +20,11 @@ sparsest 13 weeks))``: with the members taken in turn, any 13-week stretch revie
 
 The text is plain (no markup, lines under 78 characters) so it reads well in any mail or calendar
 client; ``html()`` renders the same content through a jinja2 template with autoescaping.
+
+A session skipped for a holiday takes no place in the rotations; the next session's agenda names it
+("The session of Thu 27 Nov 2025 was skipped: Thanksgiving Day."). Who is coming (the answers read
+back, ``attendance``) is shown in its own block, which ``text(attendance=False)`` leaves out: answers
+change what the agenda shows but never cause an invite to be sent again (see ``plan.fingerprint``).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from dataclasses import dataclass, field
 from jinja2 import Environment
 
 from mentorledger.config import ActionItem, AgendaSection, Group, Objective
+from mentorledger.invites.attendance import Attendance
 from mentorledger.invites.schedule import Session
 from mentorledger.invites.text import single_line
 
@@ -79,13 +85,16 @@ class Agenda:
     location: str | None
     video_link: str | None
     sections: tuple[PlannedSection, ...] = field(default_factory=tuple)
+    facilitator_email: str = ""
+    skipped: tuple[str, ...] = ()  # "The session of ... was skipped: <why>."
+    attendance: tuple[str, ...] = ()  # "Coming (3): ...", one line per kind of answer
 
     @property
     def summary(self) -> str:
         return f"{self.group_name} - session {self.number}"
 
-    def text(self) -> str:
-        """The agenda as plain text, readable in any client."""
+    def text(self, *, attendance: bool = True) -> str:
+        """The agenda as plain text, readable in any client (``attendance``: with who is coming)."""
         out = [
             f"{self.group_name}: session {self.number}",
             f"{_when(self.start, self.end)} ({self.start.tzname()}, {_zone(self.start)})",
@@ -95,6 +104,10 @@ class Agenda:
         if self.video_link:
             out.append(f"Video: {self.video_link}")
         out.append(f"Facilitator: {self.facilitator}. Timekeeper: {self.timekeeper}.")
+        for note in self.skipped:
+            out += _wrap(note, "")
+        if attendance and self.attendance:
+            out += ["", "WHO IS COMING", *self.attendance]
         if self.mission:
             out += ["", *_wrap(f"Mission: {self.mission}", "")]
         if self.goals:
@@ -132,6 +145,10 @@ _HTML = Environment(autoescape=True).from_string(
 {%- if agenda.location %}<br>Where: {{ agenda.location }}{% endif %}
 {%- if agenda.video_link %}<br>Video: <a href="{{ agenda.video_link }}">{{ agenda.video_link }}</a>{% endif %}
 <br>Facilitator: {{ agenda.facilitator }}. Timekeeper: {{ agenda.timekeeper }}.</p>
+{%- for note in agenda.skipped %}
+<p>{{ note }}</p>{% endfor %}
+{%- if agenda.attendance %}
+<p><strong>Who is coming</strong></p><ul>{% for line in agenda.attendance %}<li>{{ line }}</li>{% endfor %}</ul>{% endif %}
 {%- if agenda.mission %}
 <p><strong>Mission:</strong> {{ agenda.mission }}</p>{% endif %}
 {%- if agenda.goals %}
@@ -181,6 +198,8 @@ class AgendaContext:
     next: Session | None
     sessions_per_quarter: int
     names: Mapping[str, str]
+    skipped_before: tuple[Session, ...] = ()  # sessions skipped since the previous one was held
+    attendance: Attendance | None = None
 
 
 def plan_agenda(group: Group, context: AgendaContext) -> Agenda:
@@ -257,6 +276,14 @@ def plan_agenda(group: Group, context: AgendaContext) -> Agenda:
         location=single_line(group.location) if group.location else None,
         video_link=single_line(group.video_link) if group.video_link else None,
         sections=tuple(sections),
+        facilitator_email=facilitator,
+        skipped=tuple(
+            single_line(f"The session of {s.start:%a %d %b %Y} was skipped: {s.skipped}.")
+            for s in context.skipped_before
+        ),
+        attendance=tuple(single_line(line) for line in context.attendance.lines(name))
+        if context.attendance is not None
+        else (),
     )
 
 

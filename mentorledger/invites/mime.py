@@ -1,4 +1,4 @@
-"""iMIP (RFC 6047) e-mail for an invite or a cancellation.
+"""iMIP (RFC 6047) e-mail for an invite, a cancellation or the organizer's copy.
 
 Layout, the one Outlook, Gmail and Apple Mail all render as a meeting request:
 
@@ -7,30 +7,25 @@ Layout, the one Outlook, Gmail and Apple Mail all render as a meeting request:
       text/html; charset=utf-8                       the same agenda
       text/calendar; method=REQUEST; charset=UTF-8   the iTIP object (method equals METHOD inside)
 
-From: the organizer. To: every recipient; for a REQUEST that is every member, the organizer included
-(mentorledger sends on the organizer's behalf, so this is how the session reaches their own calendar;
-their ATTENDEE entry is ACCEPTED, CHAIR, no RSVP). When the mail goes out through another account (the
-``smtp.from_address``), that account is the Sender: and the envelope sender, so the message still comes
-from the organizer in every client without forging their envelope. Header values are built with the
-``email`` package's structured headers from names already stripped of line breaks.
+From: the organizer. To: the recipients of that one message: the members for a REQUEST or CANCEL
+(never the organizer: a REQUEST from oneself is filed by clients as an attendee's copy), the
+organizer alone for their copy (METHOD:PUBLISH, see ``ics_build.build_organizer_copy``). When the
+mail goes out through another account (``smtp.from_address``), that account is the Sender: and the
+envelope sender, so the message still comes from the organizer in every client without forging
+their envelope. Every header built from configuration text goes through ``mentorledger.mailheaders``
+(encoded words decoded and defused, names encoded whole and folded between encoded words).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 
 from mentorledger.invites.ics_build import Person
-from mentorledger.invites.text import single_line
-
-
-def _address(person: Person) -> Address:
-    username, _, domain = person.email.partition("@")
-    return Address(display_name=single_line(person.name), username=username, domain=domain)
+from mentorledger.mailheaders import address_field, set_header, unstructured_field
 
 
 def itip_message(
@@ -48,14 +43,7 @@ def itip_message(
     """The e-mail carrying ``calendar`` (whose METHOD must be ``method``) to ``recipients``."""
     if f"\r\nMETHOD:{method}\r\n".encode() not in calendar:
         raise ValueError(f"the calendar's METHOD is not {method}")
-    message = EmailMessage(policy=SMTP)
-    message["Subject"] = single_line(subject)
-    message["From"] = _address(organizer)
-    if sender and sender != organizer.email:
-        message["Sender"] = Address(addr_spec=sender)
-    message["To"] = [_address(p) for p in recipients]
-    message["Date"] = format_datetime(date or dt.datetime.now(dt.UTC))
-    message["Message-ID"] = make_msgid(domain=organizer.email.partition("@")[2])
+    message = _headed(subject, organizer, recipients, sender, date)
     message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     message.add_alternative(
@@ -69,4 +57,33 @@ def itip_message(
     message["Content-Class"] = "urn:content-classes:calendarmessage"  # Outlook's hint
     *_, calendar_part = message.iter_parts()
     calendar_part.set_param("charset", "UTF-8")  # the spelling RFC 6047's examples use
+    return message
+
+
+def plain_message(
+    *,
+    subject: str,
+    text: str,
+    sender: Person,
+    recipients: Sequence[Person],
+    envelope_sender: str | None = None,
+    date: dt.datetime | None = None,
+) -> EmailMessage:
+    """A plain-text notice (the facilitator's digest) with the same headers as invites."""
+    message = _headed(subject, sender, recipients, envelope_sender, date)
+    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    return message
+
+
+def _headed(
+    subject: str, author: Person, recipients: Sequence[Person], sender: str | None, date: dt.datetime | None
+) -> EmailMessage:
+    message = EmailMessage(policy=SMTP)
+    set_header(message, "Subject", unstructured_field("Subject", subject))
+    set_header(message, "From", address_field("From", [(author.name, author.email)]))
+    if sender and sender != author.email:
+        set_header(message, "Sender", address_field("Sender", [("", sender)]))
+    set_header(message, "To", address_field("To", [(p.name, p.email) for p in recipients]))
+    message["Date"] = format_datetime(date or dt.datetime.now(dt.UTC))
+    message["Message-ID"] = make_msgid(domain=author.email.partition("@")[2])
     return message

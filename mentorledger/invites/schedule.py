@@ -15,6 +15,11 @@ Each session has a token that never changes for that session: its originally sch
 (``20251007``). Moving one session (``rescheduled_sessions``) keeps its token, so the invite keeps its
 UID and only its SEQUENCE rises; cancelling one (``cancelled_sessions``) keeps the token too and turns
 the session's status to cancelled.
+
+A session whose scheduled date is a holiday or closed date (``skipped``: date -> reason) is skipped: it
+keeps its token but takes no place in the rotations, so the next session is numbered and rotated as if
+the skipped one had never been planned ("the rotations move on"). ``wall_clock_problems`` finds the
+sessions whose local start does not exist (a spring-forward gap) or happens twice (a fall-back hour).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -123,6 +129,12 @@ class Session:
     start: dt.datetime  # aware, in the group's zone
     end: dt.datetime
     cancelled: bool = False
+    skipped: str | None = None  # why the session does not take place (a holiday), or None
+
+    @property
+    def held(self) -> bool:
+        """Whether the session takes place (neither cancelled nor skipped)."""
+        return not self.cancelled and self.skipped is None
 
     @property
     def scheduled_date(self) -> dt.date:
@@ -140,7 +152,8 @@ class Series:
     duration: dt.timedelta
     tz: ZoneInfo
     cancelled: frozenset[dt.date] = frozenset()
-    rescheduled: Mapping[dt.date, dt.datetime] | None = None  # naive local times
+    rescheduled: Mapping[dt.date, dt.datetime] | None = None  # local times; aware = offset chosen
+    skipped: Mapping[dt.date, str] | None = None  # holidays and closed dates -> their name
 
     def _local_dates(self, until: dt.date) -> list[dt.date]:
         first = dt.datetime.combine(self.first_session, self.start_time)
@@ -150,21 +163,32 @@ class Series:
         return sorted({self.first_session, *dates})
 
     def sessions(self, until: dt.date) -> list[Session]:
-        """Every session scheduled on or before ``until`` (local date), in order, numbered from 0."""
+        """Every session scheduled on or before ``until`` (local date), in order, numbered from 0.
+
+        A skipped session (a holiday that was not moved) shares the index of the session after it."""
         moved = self.rescheduled or {}
+        skipped = self.skipped or {}
         out: list[Session] = []
-        for index, day in enumerate(self._local_dates(until)):
+        index = 0
+        for day in self._local_dates(until):
             local = moved.get(day, dt.datetime.combine(day, self.start_time))
-            start = _localize(local, self.tz)
+            if local.tzinfo is not None:  # an offset chosen for a repeated hour
+                start = local.astimezone(self.tz)
+                end = (start.astimezone(dt.UTC) + self.duration).astimezone(self.tz)
+            else:
+                start, end = _localize(local, self.tz), _localize(local + self.duration, self.tz)
+            reason = skipped.get(day) if day not in moved and day not in self.cancelled else None
             out.append(
                 Session(
                     token=day.strftime("%Y%m%d"),
                     index=index,
                     start=start,
-                    end=_localize(local + self.duration, self.tz),
+                    end=end,
                     cancelled=day in self.cancelled,
+                    skipped=reason,
                 )
             )
+            index += reason is None
         return out
 
     def first_session_fits(self) -> bool:
@@ -193,6 +217,65 @@ def _localize(local: dt.datetime, tz: ZoneInfo) -> dt.datetime:
     if round_trip.replace(tzinfo=None) != local:  # in a spring-forward gap
         return round_trip
     return aware
+
+
+@dataclass(frozen=True, slots=True)
+class WallClockProblem:
+    """A session start that the zone's clocks skip (``gap``) or show twice (``repeated``)."""
+
+    day: dt.date
+    local: dt.datetime  # naive wall-clock start
+    kind: Literal["gap", "repeated"]
+    moved: bool  # the time comes from rescheduled_sessions, not from start_time
+    choices: tuple[str, str]  # the two values that resolve it, as rescheduled_sessions entries
+
+    def describe(self, zone: str) -> str:
+        first, second = self.choices
+        at = f"{self.local:%H:%M} on {self.local:%a %Y-%m-%d}"
+        if self.kind == "gap":
+            what = f"{at} does not exist in {zone} (the clocks skip that hour)"
+        else:
+            what = f"{at} happens twice in {zone} (the clocks go back)"
+        return (
+            f"{what}; choose one under rescheduled_sessions: "
+            f"{{{self.day}: '{first}'}} or {{{self.day}: '{second}'}}"
+        )
+
+
+def wall_clock_problems(series: Series, until: dt.date) -> list[WallClockProblem]:
+    """Sessions up to ``until`` whose local start is in a DST gap or a repeated hour, with the two
+    readings a person can choose between (the ones before and after the change)."""
+    moved = series.rescheduled or {}
+    found = []
+    for day in series.scheduled_dates(until):
+        if day in series.cancelled:
+            continue
+        local = moved.get(day, dt.datetime.combine(day, series.start_time))
+        if local.tzinfo is not None:
+            continue  # an explicit offset is unambiguous (checked where it is read)
+        early, late = local.replace(tzinfo=series.tz, fold=0), local.replace(tzinfo=series.tz, fold=1)
+        if early.utcoffset() == late.utcoffset():
+            continue
+        if early.astimezone(dt.UTC).astimezone(series.tz).replace(tzinfo=None) != local:
+            # In a gap: fold=1 reads the time with the offset before the change, fold=0 after.
+            before = late.astimezone(dt.UTC).astimezone(series.tz)
+            after = early.astimezone(dt.UTC).astimezone(series.tz)
+            choices = (f"{before:%Y-%m-%d %H:%M}", f"{after:%Y-%m-%d %H:%M}")
+            found.append(WallClockProblem(day, local, "gap", day in moved, choices))
+        else:
+            choices = (_with_offset(early), _with_offset(late))
+            found.append(WallClockProblem(day, local, "repeated", day in moved, choices))
+    return found
+
+
+def _with_offset(moment: dt.datetime) -> str:
+    offset = moment.strftime("%z")
+    return f"{moment:%Y-%m-%d %H:%M}{offset[:3]}:{offset[3:]}"
+
+
+def offset_fits_zone(moment: dt.datetime, tz: ZoneInfo) -> bool:
+    """Whether an offset-qualified local time is one the zone's clocks actually show."""
+    return moment.astimezone(tz).replace(tzinfo=None) == moment.replace(tzinfo=None)
 
 
 def sessions_between(sessions: Sequence[Session], start: dt.datetime, end: dt.datetime) -> list[Session]:

@@ -1,7 +1,9 @@
 """E-mail of a chair report: one message per chair, with the PDF and XLSX attached.
 
 The body repeats the headline numbers (from the same report object) so a chair sees them without
-opening an attachment; it names no faculty member.
+opening an attachment; it names no faculty member. The headers (the department's name is in the
+Subject) are built by ``mentorledger.mailheaders``, like the invites', so no configuration text can add
+a header field.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Sequence
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from mentorledger.config import Config
 from mentorledger.errors import UserError
+from mentorledger.mailheaders import address_field, set_header, unstructured_field
 from mentorledger.reports.chair_data import ChairReport
 from mentorledger.reports.formatting import hours, percent
 
@@ -73,8 +77,10 @@ def chair_messages(
 def build_message(
     *, sender: str, to: Sequence[str], subject: str, body: str, attachments: Sequence[Path] = ()
 ) -> EmailMessage:
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = sender, ", ".join(to), subject
+    message = EmailMessage(policy=SMTP)
+    set_header(message, "From", address_field("From", [("", sender)]))
+    set_header(message, "To", address_field("To", [("", address) for address in to]))
+    set_header(message, "Subject", unstructured_field("Subject", subject))
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(body)

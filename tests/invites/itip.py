@@ -2,7 +2,8 @@
 
 It reads the raw bytes the way a strict client would: CRLF line ends, lines of at most 75 octets,
 unfolding, then content lines ``NAME;PARAM=VALUE:VALUE`` with quoted parameter values. The checks are
-RFC 5546's tables for VEVENT in REQUEST, CANCEL and PUBLISH, plus RFC 5545's rules on TZID references.
+RFC 5546's tables for VEVENT in REQUEST, CANCEL, PUBLISH and REPLY, plus RFC 5545's rules on TZID
+references and VALARM, and RFC 7986's on CONFERENCE.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from dataclasses import dataclass, field
 
 REQUIRED = {
     "REQUEST": {"ATTENDEE", "DTSTAMP", "DTSTART", "ORGANIZER", "SEQUENCE", "SUMMARY", "UID"},
-    "CANCEL": {"ATTENDEE", "DTSTAMP", "ORGANIZER", "SEQUENCE", "UID"},
+    "CANCEL": {"DTSTAMP", "ORGANIZER", "SEQUENCE", "UID"},  # ATTENDEE: see below
     "PUBLISH": {"DTSTAMP", "DTSTART", "ORGANIZER", "SUMMARY", "UID"},
+    "REPLY": {"ATTENDEE", "DTSTAMP", "ORGANIZER", "UID"},
 }
+ANSWERS = {"NEEDS-ACTION", "ACCEPTED", "TENTATIVE", "DECLINED"}
 AT_MOST_ONCE = {
     "UID",
     "DTSTAMP",
@@ -153,7 +156,9 @@ def problems(raw: bytes, *, method: str) -> list[str]:
     lines = [line.decode() for line in physical_lines(raw)]
     if lines[0] != "BEGIN:VCALENDAR":
         found.append("does not start with BEGIN:VCALENDAR")
-    if lines[1] != f"METHOD:{method}":
+    # METHOD first is this project's rule for what it sends (some clients sniff the first lines), not
+    # RFC 5546's; replies come from other programs, which put PRODID first (Google, Apple).
+    if method != "REPLY" and lines[1] != f"METHOD:{method}":
         found.append(f"first property is {lines[1]!r}, not METHOD:{method}")
     calendar = parse(raw)
     if calendar.name != "VCALENDAR":
@@ -190,13 +195,33 @@ def problems(raw: bytes, *, method: str) -> list[str]:
                 found.append(f"{prop.name} is not a mailto: address")
         if method == "CANCEL" and event.all("STATUS") and event.one("STATUS").value != "CANCELLED":
             found.append("a CANCEL whose STATUS is not CANCELLED")
+        if method == "CANCEL" and not event.all("STATUS") and not event.all("ATTENDEE"):
+            # Section 3.2.5: without STATUS:CANCELLED a CANCEL removes the attendees it names.
+            found.append("VEVENT lacks ATTENDEE (required in CANCEL)")
+        if method == "PUBLISH" and event.all("ATTENDEE"):
+            found.append("a PUBLISH with ATTENDEE (section 3.2.1: Attendees MUST NOT be present)")
+        if method == "REPLY" and len(event.all("ATTENDEE")) != 1:
+            found.append("a REPLY must carry exactly one ATTENDEE (the one replying)")
         if method == "REQUEST":
             organizer = event.one("ORGANIZER").value.lower() if "ORGANIZER" in names else ""
             for attendee in event.all("ATTENDEE"):
                 if attendee.value.lower() == organizer:
                     continue
-                if attendee.params.get("RSVP") != "TRUE" or attendee.params.get("PARTSTAT") != "NEEDS-ACTION":
+                if attendee.params.get("RSVP") != "TRUE" or attendee.params.get("PARTSTAT") not in ANSWERS:
                     found.append(f"attendee {attendee.value} is not asked to reply (RSVP/PARTSTAT)")
+        for conference in event.all("CONFERENCE"):
+            if conference.params.get("VALUE") != "URI":
+                found.append("CONFERENCE without VALUE=URI (RFC 7986 section 5.11)")
+        for alarm in event.walk("VALARM"):
+            alarm_props = {p.name for p in alarm.props}
+            for missing in sorted({"ACTION", "TRIGGER"} - alarm_props):
+                found.append(f"VALARM lacks {missing}")
+            if (
+                "ACTION" in alarm_props
+                and alarm.one("ACTION").value == "DISPLAY"
+                and "DESCRIPTION" not in alarm_props
+            ):
+                found.append("a DISPLAY VALARM lacks DESCRIPTION")
         if "UID" in names:
             uids.add(event.one("UID").value)
     if method != "PUBLISH" and len(uids) > 1:

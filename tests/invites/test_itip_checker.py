@@ -50,3 +50,35 @@ def test_a_cancel_without_attendee_is_caught() -> None:
         'ATTENDEE;CN="B, b";PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:b@x.edu\r\n', ""
     )
     assert "VEVENT lacks ATTENDEE (required in CANCEL)" in itip.problems(cancel.encode(), method="CANCEL")
+
+
+def test_a_cancel_that_removes_attendees_names_them_and_a_whole_cancel_may_not() -> None:
+    whole = GOOD.replace("METHOD:REQUEST", "METHOD:CANCEL").replace(
+        'ATTENDEE;CN="B, b";PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:b@x.edu\r\n', "STATUS:CANCELLED\r\n"
+    )
+    assert itip.problems(whole.encode(), method="CANCEL") == []
+
+
+def test_a_publish_with_attendees_is_caught() -> None:
+    publish = GOOD.replace("METHOD:REQUEST", "METHOD:PUBLISH")
+    assert any("MUST NOT be present" in p for p in itip.problems(publish.encode(), method="PUBLISH"))
+
+
+@pytest.mark.parametrize(
+    ("extra", "found"),
+    [
+        ("BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\n", "lacks DESCRIPTION"),
+        ("BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nEND:VALARM\r\n", "VALARM lacks TRIGGER"),
+        ("CONFERENCE:https://meet.example.edu/x\r\n", "VALUE=URI"),
+    ],
+)
+def test_broken_alarms_and_conferences_are_caught(extra: str, found: str) -> None:
+    broken = GOOD.replace("END:VEVENT", extra + "END:VEVENT")
+    assert any(found in p for p in itip.problems(broken.encode(), method="REQUEST"))
+
+
+def test_a_reply_with_two_attendees_is_caught() -> None:
+    reply = GOOD.replace("METHOD:REQUEST", "METHOD:REPLY").replace(
+        "END:VEVENT", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:c@x.edu\r\nEND:VEVENT"
+    )
+    assert any("exactly one ATTENDEE" in p for p in itip.problems(reply.encode(), method="REPLY"))

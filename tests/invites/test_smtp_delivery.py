@@ -31,7 +31,9 @@ def sender_for(server: SmtpServer, sleeps: list[float] | None = None) -> SmtpSen
 
 
 def send_all(tmp_path: Path, database_url: str, server: SmtpServer, days: int = 14) -> GroupResult:
-    loaded = load_config(write_department(tmp_path, smtp_port=server.port))
+    loaded = load_config(
+        write_department(tmp_path, smtp_port=server.port, group_extra="    digest_hours_before: 0\n")
+    )
     return run_group(
         loaded,
         "urim-circle",
@@ -48,16 +50,18 @@ def test_invites_arrive_as_imip_multipart_alternative(
 ) -> None:
     send_all(tmp_path, database_url, smtp_server)
     received = smtp_server.handler.messages
-    assert len(received) == 1  # one session (2 Sep) within 14 days
-    envelope = received[0]
+    assert len(received) == 2  # one session (2 Sep) within 14 days: the members' and the organizer's
+    envelope, copy = received
     assert envelope.mail_from == "ana@med.example.edu"
-    assert sorted(envelope.rcpt_tos) == sorted(email for email, _ in MEMBERS)
+    invited = sorted(email for email, _ in MEMBERS if email != "ana@med.example.edu")
+    assert sorted(envelope.rcpt_tos) == invited
+    assert copy.rcpt_tos == ["ana@med.example.edu"]
     mail = message_from_bytes(envelope.data, policy=policy.default)
     assert isinstance(mail, EmailMessage)
     assert mail.get_content_type() == "multipart/alternative"
     assert mail["Content-Class"] == "urn:content-classes:calendarmessage"
     assert str(mail["From"]) == "Ana Ruiz <ana@med.example.edu>"
-    assert sorted(a.addr_spec for a in mail["To"].addresses) == sorted(email for email, _ in MEMBERS)
+    assert sorted(a.addr_spec for a in mail["To"].addresses) == invited
     parts = list(mail.iter_parts())
     assert [p.get_content_type() for p in parts] == ["text/plain", "text/html", "text/calendar"]
     calendar_part = parts[2]
@@ -77,8 +81,8 @@ def test_a_temporary_refusal_is_retried_and_then_delivered(
 ) -> None:
     smtp_server.handler.fail_first = 2
     result = send_all(tmp_path, database_url, smtp_server)
-    assert smtp_server.handler.calls == 3
-    assert len(smtp_server.handler.messages) == 1
+    assert smtp_server.handler.calls == 4  # two refusals, the invitation, the organizer's copy
+    assert len(smtp_server.handler.messages) == 2
     assert result.failed == []
     assert set(InviteStore.open(database_url).sent("urim-circle")) == {"20250902"}
 
@@ -93,9 +97,9 @@ def test_a_permanent_refusal_is_reported_not_recorded_and_retried_next_run(
     assert [f["reason"] for f in result.failed] == ["the mail server answered 550 5.1.1 Mailbox unavailable"]
     assert InviteStore.open(database_url).sent("urim-circle") == {}
     send_all(tmp_path, database_url, smtp_server)
-    assert len(smtp_server.handler.messages) == 1
+    assert len(smtp_server.handler.messages) == 2
     send_all(tmp_path, database_url, smtp_server)
-    assert len(smtp_server.handler.messages) == 1  # and not again once delivered
+    assert len(smtp_server.handler.messages) == 2  # and not again once delivered
 
 
 def test_an_unreachable_server_is_retried_with_backoff_then_fails_cleanly() -> None:
@@ -136,5 +140,5 @@ def test_a_partly_refused_message_is_a_failure_so_it_is_sent_again(tmp_path: Pat
     with running_smtp(RefusesEli(), auth_require_tls=False) as server:
         result = send_all(tmp_path, database_url, server)
         assert len(server.handler.messages) == 1  # the others got it
-    assert [f["reason"] for f in result.failed] == ["the mail server refused 1 of 6 recipients (550)"]
+    assert [f["reason"] for f in result.failed] == ["the mail server refused 1 of 5 recipients (550)"]
     assert InviteStore.open(database_url).sent("urim-circle") == {}  # so the next run sends it again
