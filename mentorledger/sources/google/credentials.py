@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from mentorledger.errors import SourceError
+from mentorledger.sources.protocol import Runtime
 
 CREDENTIALS_ENV = "MENTORLEDGER_GOOGLE_CREDENTIALS"
 CREDENTIALS_BLOCK_ENV = "MENTORLEDGER_GOOGLE_CREDENTIALS_BLOCK"
@@ -98,3 +99,18 @@ def credentials_from_environment(environ: Mapping[str, str] | None = None) -> Go
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(f"cannot read Google credentials file {path} ({exc.__class__.__name__})") from None
     return credentials_from_info(text, f"file {path}")
+
+
+def load_credentials(runtime: Runtime) -> GoogleCredentials:
+    """Credentials from the Secret block named by ``MENTORLEDGER_GOOGLE_CREDENTIALS_BLOCK`` (when the
+    runtime has a secret store), else from the file named by ``MENTORLEDGER_GOOGLE_CREDENTIALS``."""
+    block = os.environ.get(CREDENTIALS_BLOCK_ENV, "").strip()
+    if not block or runtime.load_secret is None:
+        return credentials_from_environment()
+    try:
+        value = runtime.load_secret(block)
+    except LookupError:
+        raise SourceError(
+            f"Prefect Secret block {block!r} not found; create it or unset {CREDENTIALS_BLOCK_ENV}"
+        ) from None
+    return credentials_from_info(value, f"Prefect Secret block {block!r}")
