@@ -128,7 +128,7 @@ class CaldavCalendar(_Calendar):
     def label(self) -> str:
         parts = urllib.parse.urlsplit(self.caldav)
         name = parts.path.rstrip("/").rsplit("/", 1)[-1]
-        return f"{parts.scheme}://{parts.hostname}/…/{name}/" if name else redact_url(self.caldav)
+        return f"{parts.scheme}://{parts.netloc}/…/{name}/" if name else redact_url(self.caldav)
 
 
 def _kind_of(value: Any) -> str | None:

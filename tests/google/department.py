@@ -340,3 +340,20 @@ def write_m365_department(root: Path, base: str, *, calendar: str = "primary") -
         encoding="utf-8",
     )
     return path
+
+
+# -- CalDAV ------------------------------------------------------------------------------------------
+
+
+def caldav_resources(items: Sequence[Meeting]) -> dict[str, str]:
+    """One calendar object resource per meeting (a series with its overrides is one resource), named
+    as clients name them: the UID plus ``.ics``."""
+    return {f"{m.uid}.ics": to_ics([m]) for m in items}
+
+
+def write_caldav_department(root: Path, collections: dict[str, str]) -> Path:
+    """``collections``: owner -> calendar collection URL."""
+    lines = "".join(f"  - {{owner: {owner}, caldav: '{url}'}}\n" for owner, url in collections.items())
+    path = root / "caldav-department.yaml"
+    path.write_text(PEOPLE + "calendars:\n" + lines, encoding="utf-8")
+    return path
