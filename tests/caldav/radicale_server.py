@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socketserver
 import threading
+import time
 import wsgiref.simple_server
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ class Radicale:
     base: str
     seen: list[tuple[str, str, str]] = field(default_factory=list)  # (method, path, REPORT kind)
     hide_sync_collection: bool = False
+    server_seconds: float = 0.0  # time spent inside Radicale, for benchmarks that subtract it
 
     def reports(self) -> list[str]:
         return [kind for method, _path, kind in self.seen if method == "REPORT"]
@@ -56,7 +58,9 @@ def _middleware(app: Any, state: Radicale) -> Callable[..., Iterable[bytes]]:
                 start_response("403 Forbidden", [("Content-Type", "text/plain")])
                 return [b"sync-collection is not supported"]
         state.seen.append((environ["REQUEST_METHOD"], environ["PATH_INFO"], kind))
-        result: Iterable[bytes] = app(environ, start_response)
+        started = time.perf_counter()
+        result = list(app(environ, start_response))
+        state.server_seconds += time.perf_counter() - started
         return result
 
     return wrapped

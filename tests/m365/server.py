@@ -21,6 +21,7 @@ import base64
 import datetime as dt
 import json
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -68,6 +69,7 @@ class FakeGraph:
     grants: list[dict[str, str]] = field(default_factory=list)
     seen: list[Seen] = field(default_factory=list)
     base: str = ""
+    server_seconds: float = 0.0  # time spent answering, for benchmarks that subtract it
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     # -- contents -----------------------------------------------------------------------------------
@@ -311,6 +313,14 @@ class _Handler(BaseHTTPRequestHandler):
         return parts.path, query
 
     def do_GET(self) -> None:
+        started = time.perf_counter()
+        try:
+            self._get()
+        finally:
+            with self.service.lock:
+                self.service.server_seconds += time.perf_counter() - started
+
+    def _get(self) -> None:
         path, query = self._record()
         segments = path.strip("/").split("/")
         if segments[1:] == ["v2.0", ".well-known", "openid-configuration"]:
