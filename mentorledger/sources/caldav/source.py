@@ -23,7 +23,7 @@ from caldav.lib import error
 
 from mentorledger.config import CaldavCalendar, Config
 from mentorledger.errors import SourceError
-from mentorledger.instances import occurrence_key
+from mentorledger.instances import occurrence_key, stable_hash
 from mentorledger.redaction import event_hint, short_reason
 from mentorledger.retry import call_with_retries
 from mentorledger.sources.caldav.credentials import Logins, load_logins
@@ -41,7 +41,13 @@ from mentorledger.sources.protocol import (
 )
 
 CURSOR_VERSION = 1
-Resources = dict[str, dict[str, Any]]  # href -> {"etag": str | None, "keys": [source keys]}
+# hash of the href -> {"etag": str | None, "keys": [source keys]}; hrefs are names clients chose
+Resources = dict[str, dict[str, Any]]
+
+
+def resource_id(href: str) -> str:
+    """How the cursor names a resource: a hash of its href (all a lookup needs)."""
+    return stable_hash("caldav-resource", href)
 
 
 class CaldavSource:
@@ -112,17 +118,20 @@ class CaldavReader:
     ) -> Read:
         resources = _resources(cursor)
         fetched = collection.multiget(set(changed.etags)) if changed.etags else Listing()
-        gone = changed.gone | (set(changed.etags) - set(fetched.data))
+        gone = {resource_id(href) for href in changed.gone | (set(changed.etags) - set(fetched.data))}
         return _apply_listing(request, resources, fetched, gone, mode="sync", token=changed.sync_token)
 
     def _etag_changes(self, collection: Collection, request: ReadRequest, cursor: Cursor) -> Read:
         resources = _resources(cursor)
         listing = collection.in_window(*request.window, with_data=False)
         changed = {
-            href for href, etag in listing.etags.items() if resources.get(href, {}).get("etag") != etag
+            href
+            for href, etag in listing.etags.items()
+            if resources.get(resource_id(href), {}).get("etag") != etag
         }
         fetched = collection.multiget(changed) if changed else Listing()
-        gone = (set(resources) - set(listing.etags)) | (changed - set(fetched.data))
+        listed = {resource_id(href) for href in listing.etags}
+        gone = (set(resources) - listed) | {resource_id(href) for href in changed - set(fetched.data)}
         return _apply_listing(request, resources, fetched, gone, mode="etag", token=None)
 
     def _client_for(self, url: str) -> Any:
@@ -178,7 +187,7 @@ def read_resources(listing: Listing, request: ReadRequest) -> tuple[list[Item], 
             key = occurrence_key(request.calendar_key, instance)
             items.append(Item(key, instance))
             keys.append(key)
-        resources[href] = {"etag": listing.etags.get(href), "keys": keys}
+        resources[resource_id(href)] = {"etag": listing.etags.get(href), "keys": keys}
     return items, problems, resources
 
 
@@ -195,8 +204,8 @@ def _apply_listing(
     produced before and no longer do."""
     items, problems, updated = read_resources(fetched, request)
     new_keys = {key for r in updated.values() for key in r["keys"]}
-    for href in set(updated) | gone:
-        old = resources.pop(href, None)
+    for resource in set(updated) | gone:
+        old = resources.pop(resource, None)
         for key in (old or {}).get("keys", []):
             if key not in new_keys:
                 items.append(Item(key, None))
