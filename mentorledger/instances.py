@@ -56,7 +56,7 @@ def revision_of(sequence: int, modified: dt.datetime | None) -> str:
 
 def occurrence_key(calendar_key: str, instance: Instance) -> str:
     """The source key of an occurrence on one calendar, for sources whose events are identified by UID
-    and occurrence (ICS files, CalDAV resources)."""
+    and occurrence alone."""
     return stable_hash(calendar_key, instance.occurrence)
 
 

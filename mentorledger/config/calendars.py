@@ -206,7 +206,7 @@ class MicrosoftSettings(_Model):
 
 
 def check_calendar_entries(
-    entries: Sequence[tuple[int, dict[str, Any]]], *, has_microsoft: bool, base_dir: Path
+    entries: Sequence[tuple[int, dict[str, Any]]], *, top_level: dict[str, Any], base_dir: Path
 ) -> list[tuple[Sequence[str | int], str]]:
     """Cross-checks of the raw ``calendars[]`` entries: each calendar listed once, ICS files that exist,
     ``m365`` calendars only with a ``microsoft`` app registration."""
@@ -229,7 +229,7 @@ def check_calendar_entries(
             seen.setdefault(key, i)
             if kind == "ics":
                 problems += _check_ics_file(i, reference, base_dir)
-            if kind == "m365" and not has_microsoft:
+            if kind == "m365" and "microsoft" not in top_level:
                 problems.append(
                     (
                         ("calendars", i, "m365"),

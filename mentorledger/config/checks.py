@@ -70,9 +70,7 @@ def cross_check(data: dict[str, Any], base_dir: Path) -> list[Located]:
 
     for i, cal in _items(data, "calendars"):
         check_known(("calendars", i, "owner"), cal.get("owner"))
-    problems += check_calendar_entries(
-        _items(data, "calendars"), has_microsoft="microsoft" in data, base_dir=base_dir
-    )
+    problems += check_calendar_entries(_items(data, "calendars"), top_level=data, base_dir=base_dir)
     return problems
 
 

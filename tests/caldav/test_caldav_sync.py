@@ -5,25 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mentorledger.config import CaldavCalendar, Config, load_config
-from mentorledger.hours import compute_hours
 from mentorledger.redaction import event_hint
 from mentorledger.sources.caldav.dav import Listing
 from mentorledger.sources.caldav.source import read_resources, resource_id
 from mentorledger.sources.protocol import ReadRequest
 from mentorledger.store.ledger import Ledger
-from mentorledger.store.schema import AuditRow, CalendarRow, EntryRow
+from mentorledger.store.schema import CalendarRow, EntryRow
 from mentorledger.sync import CalendarOutcome, SyncContext, sync_batch
 from tests.caldav.conftest import ACCOUNT, Department
 from tests.caldav.radicale_server import delete_resource, make_calendar, put_resource, radicale_server
 from tests.google.department import ANA, BEN, EXPECTED, caldav_resources, meetings, write_caldav_department
+from tests.ledger_checks import audit_rows, hours_by_mentor
 
 
 @pytest.fixture
@@ -38,16 +37,6 @@ def sync(config: Config, ledger: Ledger, run_id: str) -> list[CalendarOutcome]:
     )
 
 
-def hours(config: Config, ledger: Ledger) -> dict[str, dict[str, Any]]:
-    report = compute_hours(config, ledger).as_json()
-    return {m["email"]: {k: m[k] for k in ("minutes", "by_category", "entries")} for m in report["mentors"]}
-
-
-def audit_rows(ledger: Ledger) -> int:
-    with Session(ledger.engine) as session:
-        return session.scalar(select(func.count()).select_from(AuditRow)) or 0
-
-
 def test_a_full_read_takes_a_sync_token_and_the_windows_resources_and_counts_like_ics(
     tmp_path: Path, department: Department, ledger: Ledger
 ) -> None:
@@ -56,7 +45,7 @@ def test_a_full_read_takes_a_sync_token_and_the_windows_resources_and_counts_lik
     outcomes = sync(config, ledger, "r1")
 
     assert [o.outcome for o in outcomes] == ["synced"] * 3, [o.error for o in outcomes]
-    assert hours(config, ledger) == EXPECTED
+    assert hours_by_mentor(config, ledger) == EXPECTED
     assert department.server.reports() == ["sync-collection", "calendar-query"] * 3
     assert outcomes[0].dropped == {"all_day": 1, "declined": 1, "not_mentoring": 1, "transparent": 1}
 
@@ -94,7 +83,7 @@ def test_changed_and_deleted_resources_are_fetched_and_removed_one_by_one(
     assert (first.outcome, first.created, first.updated, first.removed) == ("synced", 0, 0, 2)
     assert (cara.outcome, ben.outcome) == ("unchanged", "unchanged")
     assert department.server.reports() == ["sync-collection", "calendar-multiget"] + ["sync-collection"] * 2
-    assert hours(config, ledger)[ANA] == {
+    assert hours_by_mentor(config, ledger)[ANA] == {
         "minutes": 435 - 60 - 30,
         "by_category": {"group": 90, "mentee": 315 - 60, "tag": 0},
         "entries": 6,
@@ -129,7 +118,7 @@ def test_without_sync_collection_etags_of_a_time_range_query_find_the_changes(
     department.server.hide_sync_collection = True
     config = load_config(write_caldav_department(tmp_path, department.collections))
     assert [o.outcome for o in sync(config, ledger, "r1")] == ["synced"] * 3
-    assert hours(config, ledger) == EXPECTED
+    assert hours_by_mentor(config, ledger) == EXPECTED
     department.server.seen.clear()
 
     assert [o.outcome for o in sync(config, ledger, "r2")] == ["unchanged"] * 3
@@ -141,7 +130,7 @@ def test_without_sync_collection_etags_of_a_time_range_query_find_the_changes(
     _ana, _cara, gone = sync(config, ledger, "r3")
     assert (gone.outcome, gone.removed) == ("synced", 1)
     assert department.server.reports() == ["calendar-query"] * 3
-    assert BEN not in hours(config, ledger)
+    assert BEN not in hours_by_mentor(config, ledger)
 
 
 def test_a_refused_login_fails_that_calendar_alone_saying_what_to_check(
@@ -177,7 +166,7 @@ def test_a_server_without_authentication_needs_no_credentials(
         config = load_config(write_caldav_department(tmp_path, {ANA: url}))
         (outcome,) = sync(config, ledger, "r1")
     assert outcome.outcome == "synced", outcome.error
-    assert hours(config, ledger)[ANA] == EXPECTED[ANA]
+    assert hours_by_mentor(config, ledger)[ANA] == EXPECTED[ANA]
 
 
 def test_an_unreadable_resource_is_reported_and_the_others_are_read() -> None:

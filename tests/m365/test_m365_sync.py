@@ -12,13 +12,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mentorledger.config import Config, load_config
-from mentorledger.hours import compute_hours
 from mentorledger.store.ledger import Ledger
-from mentorledger.store.schema import AuditRow, EntryRow
+from mentorledger.store.schema import EntryRow
 from mentorledger.sync import CalendarOutcome, SyncContext, sync_batch
 from tests.google.department import (
     ANA,
@@ -30,6 +29,7 @@ from tests.google.department import (
     to_graph,
     write_m365_department,
 )
+from tests.ledger_checks import audit_rows, hours_by_mentor
 from tests.m365.conftest import Graph
 from tests.m365.fakes import Sleeps, department_config, load_department
 
@@ -49,16 +49,6 @@ def sync(config: Config, ledger: Ledger, run_id: str, sleeps: Sleeps | None = No
     return sync_batch(context, config.calendars)
 
 
-def hours(config: Config, ledger: Ledger) -> dict[str, dict[str, Any]]:
-    report = compute_hours(config, ledger).as_json()
-    return {m["email"]: {k: m[k] for k in ("minutes", "by_category", "entries")} for m in report["mentors"]}
-
-
-def audit_rows(ledger: Ledger) -> int:
-    with Session(ledger.engine) as session:
-        return session.scalar(select(func.count()).select_from(AuditRow)) or 0
-
-
 def test_first_sync_pages_to_the_delta_link_reads_each_master_once_and_counts_like_ics(
     tmp_path: Path, graph: Graph, ledger: Ledger
 ) -> None:
@@ -69,7 +59,7 @@ def test_first_sync_pages_to_the_delta_link_reads_each_master_once_and_counts_li
     outcomes = sync(config, ledger, "r1")
 
     assert [o.outcome for o in outcomes] == ["synced"] * 3, [o.error for o in outcomes]
-    assert hours(config, ledger) == EXPECTED
+    assert hours_by_mentor(config, ledger) == EXPECTED
     seen = graph.service.seen
     # msal with a custom authority and instance_discovery=False: tenant discovery, then one token.
     assert [(s.method, s.path) for s in seen[:2]] == [
@@ -135,7 +125,7 @@ def test_edits_come_back_through_the_delta_link_and_deletions_as_removed(
     assert ana.dropped == {"cancelled": 2}  # the cancelled meeting and the deletion
     assert not [s for s in graph.service.graph_requests()[before:] if "/events/" in s.path]  # masters kept
     # 315 mentee + 30 (the longer 1:1); the circle's 90 group and the tag's 30 are gone.
-    assert hours(config, ledger)[ANA] == {
+    assert hours_by_mentor(config, ledger)[ANA] == {
         "minutes": 345,
         "by_category": {"group": 0, "mentee": 345, "tag": 0},
         "entries": 6,
@@ -163,7 +153,7 @@ def test_an_expired_delta_link_reads_the_calendar_in_full_keeping_reviews_and_au
     assert audit_rows(ledger) == audit
     with Session(ledger.engine) as session:
         assert set(session.scalars(select(EntryRow.review))) == {"confirmed"}
-    assert hours(config, ledger) == EXPECTED
+    assert hours_by_mentor(config, ledger) == EXPECTED
     assert [o.outcome for o in sync(config, ledger, "r3")] == ["unchanged"] * 3  # the new link works
 
 
@@ -179,7 +169,7 @@ def test_throttling_is_waited_out_as_retry_after_asks(tmp_path: Path, graph: Gra
     assert len(sleeps) == 2
     assert sleeps[0] >= 7
     assert sleeps[1] >= 2
-    assert hours(config, ledger) == EXPECTED
+    assert hours_by_mentor(config, ledger) == EXPECTED
 
 
 def test_a_mailbox_the_app_may_not_read_fails_alone_saying_what_to_fix(
@@ -197,7 +187,7 @@ def test_a_mailbox_the_app_may_not_read_fails_alone_saying_what_to_fix(
     assert f"denied the app access to the calendar of {BEN} (HTTP 403 ErrorAccessDenied)" in ben.error
     assert "Calendars.ReadBasic.All" in ben.error
     assert "application access policy" in ben.error
-    assert set(hours(config, ledger)) == {ANA, CARA}
+    assert set(hours_by_mentor(config, ledger)) == {ANA, CARA}
 
 
 def test_a_wrong_secret_fails_each_calendar_with_entras_error_code_and_never_the_secret(
@@ -286,7 +276,7 @@ def test_a_calendar_id_reads_that_calendar_and_a_missing_one_says_what_to_check(
     ana, _cara, ben = sync(config, ledger, "r1")
 
     assert ana.outcome == "synced", ana.error
-    assert hours(config, ledger)[ANA] == EXPECTED[ANA]
+    assert hours_by_mentor(config, ledger)[ANA] == EXPECTED[ANA]
     assert f"/v1.0/users/{ANA}/calendars/AAMkAGwork==/calendarView/delta" in {
         s.path for s in graph.service.graph_requests()
     }
@@ -319,7 +309,7 @@ def test_an_unreadable_event_is_reported_and_the_rest_is_saved(
     (problem,) = ben.problems
     assert problem.startswith("event ")
     assert "AAMkAGbroken" not in problem
-    assert hours(config, ledger)[BEN] == EXPECTED[BEN]
+    assert hours_by_mentor(config, ledger)[BEN] == EXPECTED[BEN]
     before = len(graph.service.graph_requests())
     _ana, _cara, ben = sync(config, ledger, "r2")
     assert ben.outcome == "partial"  # the cursor was not kept: read in full, reported again

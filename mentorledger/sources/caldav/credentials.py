@@ -20,6 +20,7 @@ import yaml
 
 from mentorledger.errors import SourceError
 from mentorledger.sources.protocol import Runtime
+from mentorledger.sources.secrets import secret_from_block
 
 CREDENTIALS_ENV = "MENTORLEDGER_CALDAV_CREDENTIALS"
 CREDENTIALS_BLOCK_ENV = "MENTORLEDGER_CALDAV_CREDENTIALS_BLOCK"
@@ -70,15 +71,9 @@ def logins_from_value(value: Any, origin: str) -> Logins:
 def load_logins(runtime: Runtime, environ: Mapping[str, str] | None = None) -> Logins:
     """The Secret block's logins (when the runtime has a store), else the file's, else none."""
     env = os.environ if environ is None else environ
-    block = env.get(CREDENTIALS_BLOCK_ENV, "").strip()
-    if block and runtime.load_secret is not None:
-        try:
-            value = runtime.load_secret(block)
-        except LookupError:
-            raise SourceError(
-                f"Prefect Secret block {block!r} not found; create it or unset {CREDENTIALS_BLOCK_ENV}"
-            ) from None
-        return logins_from_value(value, f"Prefect Secret block {block!r}")
+    found = secret_from_block(runtime, CREDENTIALS_BLOCK_ENV, env)
+    if found is not None:
+        return logins_from_value(*found)
     location = env.get(CREDENTIALS_ENV, "").strip()
     if not location:
         return Logins()

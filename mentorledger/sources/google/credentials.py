@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from mentorledger.errors import SourceError
 from mentorledger.sources.protocol import Runtime
+from mentorledger.sources.secrets import secret_from_block
 
 CREDENTIALS_ENV = "MENTORLEDGER_GOOGLE_CREDENTIALS"
 CREDENTIALS_BLOCK_ENV = "MENTORLEDGER_GOOGLE_CREDENTIALS_BLOCK"
@@ -104,13 +105,8 @@ def credentials_from_environment(environ: Mapping[str, str] | None = None) -> Go
 def load_credentials(runtime: Runtime) -> GoogleCredentials:
     """Credentials from the Secret block named by ``MENTORLEDGER_GOOGLE_CREDENTIALS_BLOCK`` (when the
     runtime has a secret store), else from the file named by ``MENTORLEDGER_GOOGLE_CREDENTIALS``."""
-    block = os.environ.get(CREDENTIALS_BLOCK_ENV, "").strip()
-    if not block or runtime.load_secret is None:
+    found = secret_from_block(runtime, CREDENTIALS_BLOCK_ENV)
+    if found is None:
         return credentials_from_environment()
-    try:
-        value = runtime.load_secret(block)
-    except LookupError:
-        raise SourceError(
-            f"Prefect Secret block {block!r} not found; create it or unset {CREDENTIALS_BLOCK_ENV}"
-        ) from None
-    return credentials_from_info(value, f"Prefect Secret block {block!r}")
+    value, origin = found
+    return credentials_from_info(value, origin)

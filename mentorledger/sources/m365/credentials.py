@@ -21,6 +21,7 @@ from typing import Any
 from mentorledger.errors import SourceError
 from mentorledger.sources.m365.settings import Endpoints
 from mentorledger.sources.protocol import Runtime
+from mentorledger.sources.secrets import secret_from_block
 
 SECRET_ENV = "MENTORLEDGER_MICROSOFT_CLIENT_SECRET"
 CERTIFICATE_ENV = "MENTORLEDGER_MICROSOFT_CERTIFICATE"
@@ -87,15 +88,9 @@ def load_credential(runtime: Runtime, environ: Mapping[str, str] | None = None) 
     """The app's credential: a Secret block (when the runtime has a store), else the certificate file,
     else the client secret."""
     env = os.environ if environ is None else environ
-    block = env.get(BLOCK_ENV, "").strip()
-    if block and runtime.load_secret is not None:
-        try:
-            value = runtime.load_secret(block)
-        except LookupError:
-            raise SourceError(
-                f"Prefect Secret block {block!r} not found; create it or unset {BLOCK_ENV}"
-            ) from None
-        return credential_from_value(value, f"Prefect Secret block {block!r}")
+    found = secret_from_block(runtime, BLOCK_ENV, env)
+    if found is not None:
+        return credential_from_value(*found)
     certificate = env.get(CERTIFICATE_ENV, "").strip()
     if certificate:
         path = Path(certificate).expanduser()
