@@ -316,3 +316,18 @@ def test_an_unreadable_event_is_reported_and_the_rest_is_saved(
     ben_requests = [s for s in graph.service.graph_requests()[before:] if BEN in s.path]
     assert "startDateTime" in ben_requests[0].query
     assert json.dumps(ben.problems) == json.dumps([problem])
+
+
+@pytest.mark.parametrize("only", ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"])
+def test_either_ca_variable_alone_is_trusted_by_every_client(
+    tmp_path: Path, graph: Graph, ledger: Ledger, monkeypatch: pytest.MonkeyPatch, only: str
+) -> None:
+    load_department(graph.service)
+    for name in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"):
+        if name != only:
+            monkeypatch.delenv(name)
+    config = department_config(tmp_path, graph.base)
+
+    outcomes = sync(config, ledger, "r1")
+
+    assert [o.outcome for o in outcomes] == ["synced"] * 3, [o.error for o in outcomes]

@@ -23,6 +23,7 @@ from caldav.elements import cdav, dav
 from caldav.lib import error
 
 from mentorledger.errors import SourceError
+from mentorledger.sources.trust import verify_for_requests
 
 MULTIGET_CHUNK = 100
 TIMEOUT_SECONDS = 60
@@ -159,4 +160,11 @@ def new_client(url: str, username: str | None, password: str | None) -> DAVClien
     """A client for one server login. With credentials, Basic is sent with the first request (one
     round trip per quiet sync); a server that wants Digest answers 401 and the client switches."""
     auth = requests.auth.HTTPBasicAuth(username, password) if username and password else None
-    return DAVClient(url=url, username=username, password=password, auth=auth, timeout=TIMEOUT_SECONDS)
+    return DAVClient(
+        url=url,
+        username=username,
+        password=password,
+        auth=auth,
+        timeout=TIMEOUT_SECONDS,
+        ssl_verify_cert=verify_for_requests(),
+    )

@@ -21,6 +21,7 @@ from mentorledger.retry import Backoff, call_with_retries
 from mentorledger.sources.m365.credentials import TokenSource
 from mentorledger.sources.m365.failures import GraphError, retry_hint
 from mentorledger.sources.m365.limits import limiter_for
+from mentorledger.sources.trust import verify_for_httpx
 
 PAGE_SIZE = 200
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
@@ -92,11 +93,12 @@ class GraphClient:
 
     def _client(self) -> httpx.Client:
         if self._http is None:
-            # trust_env: SSL_CERT_FILE / SSL_CERT_DIR and proxy variables are honoured.
+            # Proxy variables are honoured (trust_env); the CA bundle is whichever the environment names.
             self._http = httpx.Client(
                 timeout=TIMEOUT,
                 headers={"User-Agent": f"mentorledger/{__version__}", "Accept": "application/json"},
                 follow_redirects=False,
+                verify=verify_for_httpx(),
             )
         return self._http
 

@@ -9,6 +9,7 @@ token in its cache, so a run asks Entra ID for a token once, not once per calend
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -22,12 +23,14 @@ from mentorledger.errors import SourceError
 from mentorledger.sources.m365.settings import Endpoints
 from mentorledger.sources.protocol import Runtime
 from mentorledger.sources.secrets import secret_from_block
+from mentorledger.sources.trust import verify_for_requests
 
 SECRET_ENV = "MENTORLEDGER_MICROSOFT_CLIENT_SECRET"
 CERTIFICATE_ENV = "MENTORLEDGER_MICROSOFT_CERTIFICATE"
 BLOCK_ENV = "MENTORLEDGER_MICROSOFT_CREDENTIALS_BLOCK"
 _SETUP = f"set {SECRET_ENV}, {CERTIFICATE_ENV} (a PEM file) or {BLOCK_ENV} (see README)"
 _AADSTS = re.compile(r"AADSTS\d+")
+TOKEN_TIMEOUT_SECONDS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +155,7 @@ def _new_app(endpoints: Endpoints, credential: ClientCredential) -> Any:
             authority=endpoints.tenant_authority,
             # National clouds and stand-ins are not in Microsoft's instance-discovery list.
             instance_discovery=False if endpoints.custom_authority else None,
+            http_client=_http_client(),
         )
     except requests.RequestException as exc:
         raise SourceError(
@@ -166,6 +170,19 @@ def _new_app(endpoints: Endpoints, credential: ClientCredential) -> Any:
             f"Microsoft Entra ID does not know tenant {endpoints.tenant_id!r} at {endpoints.authority}; "
             "check microsoft.tenant_id and microsoft.authority"
         ) from None
+
+
+def _http_client() -> Any:
+    """msal's HTTP session, verifying with the CA bundle the environment names. (A session-wide
+    ``verify``, which is what msal would set, is not applied by requests 2.34; per request it is.)"""
+    import requests
+
+    session = requests.Session()
+    session.mount("https://", requests.adapters.HTTPAdapter(max_retries=1))
+    session.request = functools.partial(  # type: ignore[method-assign]
+        session.request, verify=verify_for_requests(), timeout=TOKEN_TIMEOUT_SECONDS
+    )
+    return session
 
 
 def _refused(result: Mapping[str, Any], endpoints: Endpoints, credential: ClientCredential | None) -> str:

@@ -143,6 +143,8 @@ class M365Reader:
             if "@removed" in value:
                 items.append(Item(key, None))
                 continue
+            if str(value.get("type", "")).lower() == "seriesmaster":
+                continue  # a view lists a series as its occurrences; the master itself is no meeting
             master = series_master(value)
             try:
                 if master in missing:
