@@ -300,11 +300,6 @@ class Ledger:
             session.execute(insert(AuditRow), audit)
         return stats
 
-    def record_unchanged(self, ref: CalendarRef, *, state: CalendarState, run: RunRecord) -> None:
-        """The feed and the rules are unchanged: nothing to write but the run's outcome."""
-        with Session(self.engine) as session, session.begin():
-            self._finish(session, self._calendar(session, ref), run, ApplyStats(), state=state, success=True)
-
     def record_failure(self, ref: CalendarRef, *, run: RunRecord) -> None:
         """The calendar could not be synced; its stored entries stay as they were."""
         with Session(self.engine) as session, session.begin():
