@@ -69,6 +69,7 @@ class FakeGraph:
     grants: list[dict[str, str]] = field(default_factory=list)
     seen: list[Seen] = field(default_factory=list)
     base: str = ""
+    link_base: str | None = None  # the origin links name, if not this server's (as behind a proxy)
     server_seconds: float = 0.0  # time spent answering, for benchmarks that subtract it
     lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -217,7 +218,7 @@ class FakeGraph:
         values = self._changed(mailbox, calendar, state)
         size = min(self.page_size, _max_page_size(prefer))
         chunk = values[state["offset"] : state["offset"] + size]
-        where = f"{self.base}/v1.0/users/{urllib.parse.quote(mailbox)}/" + (
+        where = f"{self.link_base or self.base}/v1.0/users/{urllib.parse.quote(mailbox)}/" + (
             "" if calendar == "primary" else f"calendars/{urllib.parse.quote(calendar)}/"
         )
         body: dict[str, Any] = {

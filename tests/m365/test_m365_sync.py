@@ -331,3 +331,28 @@ def test_either_ca_variable_alone_is_trusted_by_every_client(
     outcomes = sync(config, ledger, "r1")
 
     assert [o.outcome for o in outcomes] == ["synced"] * 3, [o.error for o in outcomes]
+
+
+def test_links_that_name_graph_itself_are_followed_on_the_configured_endpoint(
+    tmp_path: Path, graph: Graph, ledger: Ledger
+) -> None:
+    load_department(graph.service)
+    graph.service.page_size = 3
+    graph.service.link_base = "https://graph.microsoft.com"  # a proxy in front of Graph
+    config = department_config(tmp_path, graph.base)
+
+    assert [o.outcome for o in sync(config, ledger, "r1")] == ["synced"] * 3
+    assert [o.outcome for o in sync(config, ledger, "r2")] == ["unchanged"] * 3
+    assert hours_by_mentor(config, ledger) == EXPECTED
+
+
+def test_a_link_to_another_host_is_never_followed(tmp_path: Path, graph: Graph, ledger: Ledger) -> None:
+    load_department(graph.service)
+    graph.service.page_size = 3
+    graph.service.link_base = "https://graph.evil.example.org"
+    config = department_config(tmp_path, graph.base)
+
+    ana, _cara, _ben = sync(config, ledger, "r1")
+
+    assert ana.outcome == "failed"
+    assert ana.error == "Microsoft Graph sent a next-page link outside the configured endpoint"

@@ -9,6 +9,7 @@ client takes a slot of the run's request budget and of the mailbox's own limits.
 from __future__ import annotations
 
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from mentorledger.retry import Backoff, call_with_retries
 from mentorledger.sources.m365.credentials import TokenSource
 from mentorledger.sources.m365.failures import GraphError, retry_hint
 from mentorledger.sources.m365.limits import limiter_for
+from mentorledger.sources.m365.settings import GRAPH_HOSTS
 from mentorledger.sources.trust import verify_for_httpx
 
 PAGE_SIZE = 200
@@ -48,6 +50,7 @@ class GraphClient:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.endpoint = endpoint
+        self.graph_hosts = GRAPH_HOSTS | {urllib.parse.urlsplit(endpoint).hostname}
         self._tokens = tokens
         self._throttle = throttle
         self._backoff = backoff
@@ -55,8 +58,19 @@ class GraphClient:
         self._http: httpx.Client | None = None
         self.requests = 0
 
-    def on_endpoint(self, url: str) -> bool:
-        return url.startswith(self.endpoint)
+    def on_endpoint(self, url: str) -> str | None:
+        """The link to follow for a link Graph returned: as it is on the configured endpoint; moved onto
+        it when it names Graph itself (behind a proxy, Graph's links name Graph); None otherwise, so the
+        token never goes anywhere else."""
+        if url.startswith(self.endpoint):
+            return url
+        parts, base = urllib.parse.urlsplit(url), urllib.parse.urlsplit(self.endpoint)
+        version = "/" + base.path.strip("/").split("/")[-1] + "/"  # e.g. /v1.0/
+        at = parts.path.find(version)
+        if parts.scheme != "https" or parts.hostname not in self.graph_hosts or at < 0:
+            return None
+        rest = parts.path[at + len(version) :]
+        return self.endpoint + rest + (f"?{parts.query}" if parts.query else "")
 
     def pages(self, url: str, *, mailbox: str) -> Iterator[Page]:
         """Every page from ``url`` on, until the one with the delta link."""
@@ -67,9 +81,10 @@ class GraphClient:
             yield page
             if page.next_link is None:
                 return
-            if not self.on_endpoint(page.next_link):
+            follow = self.on_endpoint(page.next_link)
+            if follow is None:
                 raise SourceError("Microsoft Graph sent a next-page link outside the configured endpoint")
-            url = page.next_link
+            url = follow
 
     def get(self, url: str, *, mailbox: str) -> dict[str, Any]:
         def attempt() -> dict[str, Any]:

@@ -101,9 +101,10 @@ class M365Reader:
     def _round(
         self, client: GraphClient, calendar: M365Calendar, request: ReadRequest, link: str | None
     ) -> tuple[bool, _Round]:
-        if link and client.on_endpoint(link):
+        follow = client.on_endpoint(link) if link else None
+        if follow is not None:
             try:
-                return True, _follow(client, link, calendar.owner)
+                return True, _follow(client, follow, calendar.owner)
             except DeltaExpiredError:
                 pass  # read everything again below; the engine reconciles by upsert
         try:
@@ -199,8 +200,8 @@ def _follow(client: GraphClient, url: str, mailbox: str) -> _Round:
         if exc.resync:
             raise DeltaExpiredError from None
         raise
-    if found.delta_link is not None and not client.on_endpoint(found.delta_link):
-        found.delta_link = None  # never follow it: the next sync starts a new round
+    if found.delta_link is not None:  # one off the endpoint is never followed: the next sync starts anew
+        found.delta_link = client.on_endpoint(found.delta_link)
     return found
 
 
