@@ -20,8 +20,8 @@ from flows.task_queue import run_on_task_workers
 from mentorledger.hours import compute_hours
 from mentorledger.sharding import select_sources
 from mentorledger.store.ledger import Ledger
-from mentorledger.sync import CalendarOutcome, batches, calendar_ref
-from tasks.google import prepare_google_rate_limit
+from mentorledger.sync import CalendarOutcome, batches, calendar_ref, run_budgets
+from tasks.runtime import prepare_request_budgets
 from tasks.sync import cached_config, sync_calendar_batch
 
 DEFAULT_BATCH_SIZE = 50
@@ -98,8 +98,9 @@ def sync_calendars(
     groups = batches(sources, batch_size)
     logger.info("Syncing %d calendars in %d batches", len(sources), len(groups))
     key_groups = [[calendar_ref(s).calendar_key for s in group] for group in groups]
-    if any(s.kind == "google" for s in sources):
-        prepare_google_rate_limit(config.google.requests_per_minute)
+    budgets = run_budgets(config, sources)  # what the configured kinds of source declare
+    if budgets:
+        prepare_request_budgets(budgets)
     if use_task_workers:
         outcomes = run_on_task_workers(
             config_path,

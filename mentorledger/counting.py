@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from mentorledger.config import Config, Relationship, Window
-from mentorledger.instances import Instance, stable_hash
+from mentorledger.instances import Instance, occurrence_key, stable_hash
 from mentorledger.uids import group_of_uid
 
 RULES_VERSION = "v1"
@@ -105,6 +105,10 @@ class RuleBook:
         self.roster = frozenset(person.email for person in config.people)
         self.groups = {group.id: frozenset(group.members) for group in config.groups}
         self.uid_domains = config.session_uid_domains  # the UIDs of this institution's invites
+        # Only a configured uid_domain enters the fingerprint: the default one is derived from the
+        # institution, and no calendar read before it existed can hold its UIDs, so ledgers written
+        # before invites had per-institution domains keep their fingerprints (and sync "unchanged").
+        self._fingerprinted_uid_domain = config.uid_domain
         self._groups_of: dict[str, list[str]] = {}
         for group in config.groups:
             for member in group.members:
@@ -134,13 +138,13 @@ class RuleBook:
                     "tags": self.tags,
                     "keywords": [k for k, _ in self.keywords],
                     "roster": sorted(self.roster),
-                    "uid_domains": sorted(self.uid_domains),
                     "groups": {g: sorted(self.groups[g]) for g in self.groups_of(owner)},
                     "mentees": sorted(
                         (r.mentee, r.start.isoformat(), r.end.isoformat() if r.end else "")
                         for r in self.mentees_of(owner)
                     ),
-                },
+                }
+                | ({"uid_domain": self._fingerprinted_uid_domain} if self._fingerprinted_uid_domain else {}),
                 sort_keys=True,
             )
         )
@@ -207,29 +211,37 @@ def count_instances(
     """Rules 2 and 3 over one calendar's instances: the entries to store, and why others were dropped."""
     result = CalendarCount()
     for instance in instances:
-        reason = drop_reason(instance, owner, count_transparent=book.count_transparent)
-        match = None if reason else classify(instance, owner, book)
-        if match is None:
-            result.dropped[reason or DropReason.NOT_MENTORING] += 1
-            continue
-        participants = {a.email for a in instance.attendees}
-        if instance.organizer:
-            participants.add(instance.organizer)
-        result.entries.append(
-            Entry(
-                source_key=stable_hash(calendar_key, instance.occurrence),
-                event_key=instance.event_key,
-                owner=owner,
-                start=instance.start.astimezone(dt.UTC),
-                end=instance.end.astimezone(dt.UTC),
-                category=match.category,
-                rule=match.rule,
-                group_id=match.group_id,
-                participants=tuple(sorted((participants & book.roster) - {owner})),
-                revision=instance.revision,
-            )
-        )
+        counted = count_instance(instance, owner=owner, calendar_key=calendar_key, book=book)
+        if isinstance(counted, Entry):
+            result.entries.append(counted)
+        else:
+            result.dropped[counted] += 1
     return result
+
+
+def count_instance(
+    instance: Instance, *, owner: str, calendar_key: str, book: RuleBook
+) -> Entry | DropReason:
+    """Rules 2 and 3 over one instance: the entry to store, or why it is not counted."""
+    reason = drop_reason(instance, owner, count_transparent=book.count_transparent)
+    match = None if reason else classify(instance, owner, book)
+    if match is None:
+        return reason or DropReason.NOT_MENTORING
+    participants = {a.email for a in instance.attendees}
+    if instance.organizer:
+        participants.add(instance.organizer)
+    return Entry(
+        source_key=occurrence_key(calendar_key, instance),
+        event_key=instance.event_key,
+        owner=owner,
+        start=instance.start.astimezone(dt.UTC),
+        end=instance.end.astimezone(dt.UTC),
+        category=match.category,
+        rule=match.rule,
+        group_id=match.group_id,
+        participants=tuple(sorted((participants & book.roster) - {owner})),
+        revision=instance.revision,
+    )
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -1,8 +1,7 @@
 """The one shape every calendar source produces: an expanded event instance.
 
-ICS files, Google Calendar and any later source turn their events into ``Instance`` objects, so the
-counting rules exist once. An instance holds the title and categories only in memory, for the tag
-rule; they are never stored.
+Every calendar source turns its events into ``Instance`` objects, so the counting rules exist once.
+An instance holds the title and categories only in memory, for the tag rule; they are never stored.
 """
 
 from __future__ import annotations
@@ -53,6 +52,12 @@ def revision_of(sequence: int, modified: dt.datetime | None) -> str:
     """A string that sorts like (SEQUENCE, LAST-MODIFIED): later edits sort higher."""
     stamp = modified.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S") if modified else ""
     return f"{max(sequence, 0):08d}|{stamp}"
+
+
+def occurrence_key(calendar_key: str, instance: Instance) -> str:
+    """The source key of an occurrence on one calendar, for sources whose events are identified by UID
+    and occurrence alone."""
+    return stable_hash(calendar_key, instance.occurrence)
 
 
 def stable_hash(*parts: str) -> str:

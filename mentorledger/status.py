@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mentorledger.config import Config
+from mentorledger.sources.protocol import Cursor
 from mentorledger.store.ledger import Ledger
 from mentorledger.store.schema import CalendarRow, CalendarRunRow, EntryRow
 from mentorledger.sync import calendar_ref
@@ -31,7 +32,7 @@ class CalendarHealth:
     last_outcome: str | None  # synced | unchanged | partial | failed; None: never synced
     consecutive_failures: int
     last_error: str | None
-    sync_token_age_seconds: int | None  # Google incremental-sync token; None for ICS feeds
+    sync_token_age_seconds: int | None  # the source's incremental-sync token; None without one
     pending_review: int
 
     @property
@@ -99,8 +100,10 @@ def calendar_health(
         if row is None:
             health.append(CalendarHealth(ref.owner, ref.label, None, None, None, 0, None, None, 0))
             continue
+        cursor = Cursor.from_json(row.cursor)
+        has_token = cursor is not None and cursor.token is not None
         token_age = (
-            int((now - row.sync_token_at).total_seconds()) if row.sync_token and row.sync_token_at else None
+            int((now - row.sync_token_at).total_seconds()) if has_token and row.sync_token_at else None
         )
         health.append(
             CalendarHealth(

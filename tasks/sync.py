@@ -18,7 +18,7 @@ from mentorledger import progress
 from mentorledger.config import Config, load_config
 from mentorledger.store.ledger import Ledger
 from mentorledger.sync import CalendarOutcome, SyncContext, calendar_ref, sync_batch
-from tasks.google import google_access
+from tasks.runtime import prefect_runtime
 
 
 @lru_cache(maxsize=8)
@@ -39,8 +39,7 @@ def sync_calendar_batch(
     config = cached_config(config_path)
     wanted = set(calendar_keys)
     sources = [s for s in config.calendars if calendar_ref(s).calendar_key in wanted]
-    context = SyncContext(config=config, ledger=Ledger.open(database_url), run_id=run_id)
-    google_calendars = sum(s.kind == "google" for s in sources)
-    if google_calendars:
-        context.google = google_access(google_calendars, config.google.requests_per_minute)
+    context = SyncContext(
+        config=config, ledger=Ledger.open(database_url), run_id=run_id, runtime=prefect_runtime()
+    )
     return sync_batch(context, sources, on_done=progress.publish)

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from mentorledger.counting import Category, Entry
+from mentorledger.sources.protocol import Cursor
 from mentorledger.store.concurrency import lock_calendar, upsert_entries
 from mentorledger.store.db import engine_for
 from mentorledger.store.schema import AuditRow, CalendarRow, CalendarRunRow, EntryRow
@@ -32,13 +33,11 @@ class CalendarRef:
 
 @dataclass(frozen=True, slots=True)
 class CalendarState:
-    """What the previous sync of a calendar left behind, for conditional and incremental fetches."""
+    """What the previous sync of a calendar left behind: the counting rules it was counted under, and
+    its source's cursor (for conditional and incremental reads)."""
 
-    etag: str | None = None
-    last_modified: str | None = None
-    content_hash: str | None = None
     rules_fingerprint: str | None = None
-    sync_token: str | None = None
+    cursor: Cursor | None = None
 
 
 @dataclass(slots=True)
@@ -126,9 +125,7 @@ class Ledger:
             row = session.scalar(select(CalendarRow).where(CalendarRow.calendar_key == calendar_key))
             if row is None:
                 return None
-            return CalendarState(
-                row.etag, row.last_modified, row.content_hash, row.rules_fingerprint, row.sync_token
-            )
+            return CalendarState(row.rules_fingerprint, Cursor.from_json(row.cursor))
 
     def entries(
         self,
@@ -303,11 +300,6 @@ class Ledger:
             session.execute(insert(AuditRow), audit)
         return stats
 
-    def record_unchanged(self, ref: CalendarRef, *, state: CalendarState, run: RunRecord) -> None:
-        """The feed and the rules are unchanged: nothing to write but the run's outcome."""
-        with Session(self.engine) as session, session.begin():
-            self._finish(session, self._calendar(session, ref), run, ApplyStats(), state=state, success=True)
-
     def record_failure(self, ref: CalendarRef, *, run: RunRecord) -> None:
         """The calendar could not be synced; its stored entries stay as they were."""
         with Session(self.engine) as session, session.begin():
@@ -346,13 +338,12 @@ class Ledger:
         calendar.last_attempt_at = now
         if success:
             assert state is not None
-            calendar.etag, calendar.last_modified = state.etag, state.last_modified
-            calendar.content_hash, calendar.rules_fingerprint = state.content_hash, state.rules_fingerprint
-            if state.sync_token != calendar.sync_token:
-                calendar.sync_token, calendar.sync_token_at = (
-                    state.sync_token,
-                    now if state.sync_token else None,
-                )
+            calendar.rules_fingerprint = state.rules_fingerprint
+            token = state.cursor.token if state.cursor is not None else None
+            previous = Cursor.from_json(calendar.cursor)
+            if token != (previous.token if previous is not None else None):
+                calendar.sync_token_at = now if token else None
+            calendar.cursor = state.cursor.to_json() if state.cursor is not None else None
             calendar.last_success_at = now
             calendar.consecutive_failures = 0
             calendar.last_error = None if run.outcome != "partial" else run.error

@@ -49,13 +49,12 @@ class CalendarRow(Base):
     calendar_key: Mapped[str] = mapped_column(String(64), unique=True)
     owner: Mapped[str] = mapped_column(String(320), index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    label: Mapped[str] = mapped_column(String(512))  # path as written, redacted URL, or Google calendar id
-    etag: Mapped[str | None] = mapped_column(String(512))
-    last_modified: Mapped[str | None] = mapped_column(String(128))
-    content_hash: Mapped[str | None] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(512))  # path as written, redacted URL, or calendar id
     rules_fingerprint: Mapped[str | None] = mapped_column(String(64))
-    sync_token: Mapped[str | None] = mapped_column(Text)
-    sync_token_at: Mapped[dt.datetime | None]
+    # The source's state after the last successful read (sources.protocol.Cursor as JSON): validators
+    # and content hash of a feed, a sync token or delta link, per-resource ETags. Opaque to the ledger.
+    cursor: Mapped[dict[str, Any] | None]
+    sync_token_at: Mapped[dt.datetime | None]  # when the cursor's incremental-sync token last changed
     last_attempt_at: Mapped[dt.datetime | None]
     last_success_at: Mapped[dt.datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -1,4 +1,5 @@
-"""The run-wide Google request budget: a Prefect rate limit the flow sizes and every request takes."""
+"""The run-wide request budgets (Google's among them): Prefect rate limits the flow sizes from what the
+sources declare, and every request takes; credentials from Prefect Secret blocks."""
 
 from __future__ import annotations
 
@@ -7,22 +8,21 @@ import uuid
 import pytest
 from prefect import flow, get_client
 
-import tasks.google as google_tasks
+import tasks.runtime as runtime_tasks
 from mentorledger.errors import SourceError
+from mentorledger.sources.google.credentials import load_credentials
+from mentorledger.sources.protocol import RequestBudget
 
 pytestmark = pytest.mark.prefect
 
 
-def test_prepared_limit_is_sized_from_the_budget_and_each_request_takes_a_slot(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_prepared_limit_is_sized_from_the_budget_and_each_request_takes_a_slot() -> None:
     name = f"google-test-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setattr(google_tasks, "RATE_LIMIT_NAME", name)
 
     @flow
     def budget() -> None:
-        google_tasks.prepare_google_rate_limit(2)  # one slot, refilled once a minute
-        google_tasks.throttle()
+        runtime_tasks.prepare_request_budgets([RequestBudget(name, 2)])  # one slot, refilled once a minute
+        runtime_tasks.take(name)
 
     budget()
     with get_client(sync_client=True) as client:
@@ -31,12 +31,10 @@ def test_prepared_limit_is_sized_from_the_budget_and_each_request_takes_a_slot(
     assert limit.active_slots == 1  # the request took the one slot; it frees up in a minute
 
 
-def test_throttle_without_a_prepared_limit_does_not_wait(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(google_tasks, "RATE_LIMIT_NAME", f"missing-{uuid.uuid4().hex[:8]}")
-
+def test_throttle_without_a_prepared_limit_does_not_wait() -> None:
     @flow
     def unprepared() -> str:
-        google_tasks.throttle()
+        runtime_tasks.take(f"missing-{uuid.uuid4().hex[:8]}")
         return "done"
 
     assert unprepared() == "done"
@@ -50,7 +48,7 @@ def test_credentials_can_come_from_a_prefect_secret_block(monkeypatch: pytest.Mo
     Secret(value=token).save(name)
     monkeypatch.setenv("MENTORLEDGER_GOOGLE_CREDENTIALS_BLOCK", name)
     monkeypatch.delenv("MENTORLEDGER_GOOGLE_CREDENTIALS", raising=False)
-    credentials = google_tasks.load_credentials()
+    credentials = load_credentials(runtime_tasks.prefect_runtime())
     assert credentials.kind == "authorized_user"
     assert credentials.origin == f"Prefect Secret block {name!r}"
 
@@ -62,4 +60,4 @@ def test_a_missing_secret_block_is_a_calendar_failure_saying_what_to_do(
     with pytest.raises(
         SourceError, match="not found; create it or unset MENTORLEDGER_GOOGLE_CREDENTIALS_BLOCK"
     ):
-        google_tasks.load_credentials()
+        load_credentials(runtime_tasks.prefect_runtime())

@@ -243,3 +243,117 @@ EXPECTED = {
     CARA: {"minutes": 180, "by_category": {"group": 90, "mentee": 90, "tag": 0}, "entries": 4},
     BEN: {"minutes": 60, "by_category": {"group": 0, "mentee": 0, "tag": 60}, "entries": 1},
 }
+
+
+# -- Microsoft Graph ---------------------------------------------------------------------------------
+
+GRAPH_RESPONSE = {
+    "accepted": "accepted",
+    "declined": "declined",
+    "tentative": "tentativelyAccepted",
+    "needsAction": "notResponded",
+}
+
+
+def _graph_time(moment: dt.datetime, *, all_day: bool = False) -> dict[str, str]:
+    if all_day:  # Graph gives an all-day event's date at midnight
+        return {"dateTime": f"{moment:%Y-%m-%d}T00:00:00.0000000", "timeZone": "UTC"}
+    return {"dateTime": f"{moment.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%S}.0000000", "timeZone": "UTC"}
+
+
+def _graph_event(m: Meeting, owner: str, event_id: str, start: dt.datetime, minutes: int) -> dict[str, Any]:
+    end = start + dt.timedelta(minutes=minutes)
+    responses = dict(m.attendees)
+    own = "organizer" if m.organizer == owner else GRAPH_RESPONSE.get(responses.get(owner, ""), "none")
+    return {
+        "@odata.etag": f'W/"{event_id}"',
+        "id": event_id,
+        "type": "singleInstance",
+        "iCalUId": m.uid,
+        "subject": m.summary,
+        "isAllDay": m.all_day,
+        "isCancelled": False,
+        "showAs": "free" if m.transparent else "busy",
+        "start": _graph_time(start, all_day=m.all_day),
+        "end": _graph_time(end, all_day=m.all_day),
+        "organizer": {"emailAddress": {"name": m.organizer.split("@")[0], "address": m.organizer}},
+        "attendees": [
+            {
+                "type": "required",
+                "status": {"response": GRAPH_RESPONSE[rs]},
+                "emailAddress": {"address": email},
+            }
+            for email, rs in m.attendees
+        ],
+        "responseStatus": {"response": own, "time": "0001-01-01T00:00:00Z"},
+        "lastModifiedDateTime": "2025-06-01T12:00:00Z",
+        "categories": [],
+    }
+
+
+def graph_id(uid: str, suffix: str = "") -> str:
+    return "AAMkAG" + google_id(uid) + suffix
+
+
+def to_graph(items: Sequence[Meeting], owner: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(calendarView items, series masters) as Graph v1.0 gives them: a series as its occurrences
+    and exceptions, each with an iCalUId of its own (not the series' UID), its seriesMasterId and its
+    originalStart; deleted occurrences (EXDATE) are simply absent."""
+    events, masters = [], []
+    for m in items:
+        if not m.recurring:
+            events.append(_graph_event(m, owner, graph_id(m.uid), m.start, m.minutes))
+            continue
+        master = {
+            **_graph_event(m, owner, graph_id(m.uid, "-master"), m.start, m.minutes),
+            "type": "seriesMaster",
+        }
+        masters.append(master)
+        for index, original in enumerate(m.occurrences()):
+            if index in m.cancelled:
+                continue
+            start, minutes = m.moved.get(index, (original, m.minutes))
+            body = _graph_event(
+                m, owner, graph_id(m.uid, f"-{original.astimezone(dt.UTC):%Y%m%dT%H%M}"), start, minutes
+            )
+            body["type"] = "exception" if index in m.moved else "occurrence"
+            body["iCalUId"] = f"040000008200E00074C5B7101A82E008{index:08d}{google_id(m.uid)}"
+            body["seriesMasterId"] = master["id"]
+            body["originalStart"] = f"{original.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%S}Z"
+            events.append(body)
+    return events, masters
+
+
+def write_m365_department(root: Path, base: str, *, calendar: str = "primary") -> Path:
+    lines = "".join(f"  - {{owner: {owner}, m365: {calendar}}}\n" for owner in meetings())
+    path = root / "m365-department.yaml"
+    path.write_text(
+        PEOPLE
+        + "microsoft:\n"
+        + "  tenant_id: 00000000-0000-0000-0000-000000000000\n"
+        + "  client_id: 11111111-1111-1111-1111-111111111111\n"
+        + f"  authority: {base}\n"
+        + f"  graph_endpoint: {base}/v1.0/\n"
+        + "  requests_per_minute: 6000\n"
+        + "calendars:\n"
+        + lines,
+        encoding="utf-8",
+    )
+    return path
+
+
+# -- CalDAV ------------------------------------------------------------------------------------------
+
+
+def caldav_resources(items: Sequence[Meeting]) -> dict[str, str]:
+    """One calendar object resource per meeting (a series with its overrides is one resource), named
+    as clients name them: the UID plus ``.ics``."""
+    return {f"{m.uid}.ics": to_ics([m]) for m in items}
+
+
+def write_caldav_department(root: Path, collections: dict[str, str]) -> Path:
+    """``collections``: owner -> calendar collection URL."""
+    lines = "".join(f"  - {{owner: {owner}, caldav: '{url}'}}\n" for owner, url in collections.items())
+    path = root / "caldav-department.yaml"
+    path.write_text(PEOPLE + "calendars:\n" + lines, encoding="utf-8")
+    return path

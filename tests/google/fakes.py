@@ -12,8 +12,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from googleapiclient.http import HttpMockSequence
 
 from mentorledger.config import Config, load_config
-from mentorledger.google.access import GoogleAccess
-from mentorledger.google.credentials import GoogleCredentials
+from mentorledger.sources.google.access import GoogleAccess
+from mentorledger.sources.google.credentials import GoogleCredentials
 
 ANA, BEN, CARA, DAN = (f"{n}@med.example.edu" for n in ("ana", "ben", "cara", "dan"))
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mentorledger.google.events import read_item
 from mentorledger.instances import Attendee
+from mentorledger.sources.google.events import read_item
 from tests.google.fakes import ANA, BEN, event
 
 NY = ZoneInfo("America/New_York")

@@ -9,7 +9,7 @@ import pytest
 from google.auth.exceptions import RefreshError, TransportError
 from googleapiclient.errors import HttpError
 
-from mentorledger.google.failures import describe, retry_hint
+from mentorledger.sources.google.failures import describe, retry_hint
 
 
 def http_error(status: int, reason: str | None = None, retry_after: str | None = None) -> HttpError:

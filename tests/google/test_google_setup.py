@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 from mentorledger.config import check_config
 from mentorledger.counting import Category, Entry
 from mentorledger.errors import SourceError
-from mentorledger.google.access import GoogleAccess, rate_limit_shape
-from mentorledger.google.client import normalized_endpoint
-from mentorledger.google.credentials import SCOPE, credentials_from_environment, credentials_from_info
+from mentorledger.sources.budget import rate_limit_shape
+from mentorledger.sources.google.access import GoogleAccess
+from mentorledger.sources.google.client import normalized_endpoint
+from mentorledger.sources.google.credentials import SCOPE, credentials_from_environment, credentials_from_info
+from mentorledger.sources.protocol import Cursor
 from mentorledger.store.ledger import CalendarRef, CalendarState, Ledger, RunRecord
 from mentorledger.store.schema import AuditRow, EntryRow
 from tests.google.fakes import ANA, DEPARTMENT, rsa_key_pair, service_account_info
@@ -167,7 +169,7 @@ def test_apply_changes_touches_only_the_entries_it_is_given(database_url: str) -
         ref,
         [entry("a", 10, 90), entry("d", 16)],
         {"b", "never-stored"},
-        state=CalendarState(sync_token="tok-2"),
+        state=CalendarState(cursor=Cursor(1, token="tok-2")),
         run=RunRecord("r2", dt.datetime.now(dt.UTC), "synced"),
     )
     assert (stats.created, stats.updated, stats.removed, stats.unchanged) == (1, 1, 1, 0)
@@ -179,7 +181,8 @@ def test_apply_changes_touches_only_the_entries_it_is_given(database_url: str) -
     }
     state = ledger.state("cal")
     assert state is not None
-    assert state.sync_token == "tok-2"
+    assert state.cursor is not None
+    assert state.cursor.token == "tok-2"
     with Session(ledger.engine) as session:
         actions = sorted(
             (row.source_key, row.action)

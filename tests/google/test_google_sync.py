@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from mentorledger.google.sync import source_key
 from mentorledger.hours import compute_hours
 from mentorledger.instances import stable_hash
 from mentorledger.retry import Backoff
+from mentorledger.sources.google.source import source_key
 from mentorledger.store.ledger import Ledger
 from mentorledger.store.schema import AuditRow, CalendarRow, EntryRow
 from mentorledger.sync import CalendarOutcome, SyncContext, calendar_ref, sync_batch
@@ -54,7 +54,7 @@ def run(
         run_id=run_id,
         backoff=Backoff(attempts=4, base_seconds=1, cap_seconds=30),
         sleep=sleeps if sleeps is not None else Sleeps(),
-        google=fake.access(),
+        provided={"google": fake.access()},
     )
     return sync_batch(context, config.calendars)
 
@@ -105,7 +105,8 @@ def test_full_sync_reads_every_page_and_stores_the_last_pages_sync_token(
         assert "timeMin" not in params
     state = ledger.state(calendar_ref(write_config(tmp_path, [ANA_PRIMARY]).calendars[0]).calendar_key)
     assert state is not None
-    assert state.sync_token == "sync-1"
+    assert state.cursor is not None
+    assert state.cursor.token == "sync-1"
     ana = minutes(tmp_path, ledger, [ANA_PRIMARY])[ANA]
     assert ana["minutes"] == 90
     assert ana["by_category"] == {"group": 0, "mentee": 60, "tag": 30}
@@ -167,7 +168,8 @@ def test_incremental_sync_applies_an_edit_a_cancellation_and_a_deletion_only(
     calendar_key = calendar_ref(write_config(tmp_path, [ANA_PRIMARY]).calendars[0]).calendar_key
     state = ledger.state(calendar_key)
     assert state is not None
-    assert state.sync_token == "sync-2"
+    assert state.cursor is not None
+    assert state.cursor.token == "sync-2"
     with Session(ledger.engine) as session:
         second_run = {
             row.source_key: row.action
@@ -225,7 +227,8 @@ def test_expired_sync_token_resyncs_in_full_by_upsert_keeping_reviews_and_audit(
     assert (outcome.outcome, outcome.unchanged, outcome.removed) == ("synced", 1, 1)
     state = ledger.state(calendar_key)
     assert state is not None
-    assert state.sync_token == "sync-9"
+    assert state.cursor is not None
+    assert state.cursor.token == "sync-9"
     with Session(ledger.engine) as session:
         reviews = {row[0]: row[1] for row in session.execute(select(EntryRow.source_key, EntryRow.review))}
         audit_ids = list(session.scalars(select(AuditRow.id).order_by(AuditRow.id)))
@@ -435,7 +438,7 @@ def test_unreadable_event_is_reported_and_the_token_not_kept(
     assert "not a time" not in outcome.problems[0]
     state = ledger.state(calendar_ref(write_config(tmp_path, [ANA_PRIMARY]).calendars[0]).calendar_key)
     assert state is not None
-    assert state.sync_token is None
+    assert state.cursor is None
 
 
 def test_missing_credentials_fail_google_calendars_with_what_to_do(

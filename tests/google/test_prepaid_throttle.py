@@ -3,7 +3,7 @@ Google calendar in one acquisition and takes single slots only for requests beyo
 
 from __future__ import annotations
 
-from mentorledger.google.access import PrepaidThrottle
+from mentorledger.sources.budget import PrepaidThrottle
 
 
 def _throttle(expected: int, burst: int) -> tuple[PrepaidThrottle, list[int]]:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from mentorledger.config import load_config
 from mentorledger.counting import RuleBook, count_instances, window_bounds
 from mentorledger.hours import compute_hours
-from mentorledger.ics_parse import parse_ics
+from mentorledger.sources.ics.parse import parse_ics
 from mentorledger.store.admin import drop_database, ensure_database
 from mentorledger.store.ledger import Ledger
 from mentorledger.store.schema import CalendarRunRow

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from mentorledger.config import load_config
 from mentorledger.counting import Category, Entry
+from mentorledger.sources.protocol import Cursor
 from mentorledger.status import age, calendar_health, run_outcomes
 from mentorledger.store.ledger import CalendarState, Ledger, RunRecord
 from mentorledger.store.schema import CalendarRow, EntryRow
@@ -56,7 +57,7 @@ def populate(config_path: Path, database_url: str) -> Ledger:
         ana,
         [entry(i, ana.owner) for i in range(3)],
         window=WINDOW,
-        state=CalendarState(sync_token="tok"),
+        state=CalendarState(cursor=Cursor(1, token="tok")),
         run=RunRecord("r1", NOW, "synced"),
     )
     with Session(ledger.engine) as session, session.begin():

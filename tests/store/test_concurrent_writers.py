@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mentorledger.counting import Category, Entry
+from mentorledger.sources.protocol import Cursor
 from mentorledger.store.concurrency import upsert_entries
 from mentorledger.store.ledger import CalendarRef, CalendarState, Ledger, RunRecord
 from mentorledger.store.schema import AuditRow, CalendarRow, CalendarRunRow, EntryRow
@@ -63,7 +64,7 @@ def apply_job(ledger: Ledger, wanted: list[Entry], run_id: str) -> Callable[[], 
         REF,
         wanted,
         window=WINDOW,
-        state=CalendarState(content_hash="h"),
+        state=CalendarState(cursor=Cursor(1, data={"content_hash": "h"})),
         run=RunRecord(run_id, started, "synced"),
     )
 

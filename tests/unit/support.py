@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from mentorledger.config import Config, load_config
-from mentorledger.ics_parse import ParsedCalendar, parse_ics
 from mentorledger.instances import Instance
+from mentorledger.sources.ics.parse import ParsedCalendar, parse_ics
 
 UTC = dt.UTC
 NEW_YORK = ZoneInfo("America/New_York")

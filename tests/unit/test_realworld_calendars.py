@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from mentorledger.errors import SourceError
-from mentorledger.ics_parse import ParsedCalendar
+from mentorledger.sources.ics.parse import ParsedCalendar
 from tests.unit.support import parse, utc
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -6,7 +6,7 @@ when the facilitator's digest went out. Rows sent before this revision keep thei
 organizer (read as the group's organizer; see mentorledger.invites.store).
 
 Revision ID: 0006_invite_replies
-Revises: 0002_invites
+Revises: 0003_source_cursor
 Create Date: 2026-12-01
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_invite_replies"
-down_revision = "0002_invites"
+down_revision = "0003_source_cursor"
 branch_labels = None
 depends_on = None
 

@@ -1,9 +1,9 @@
-"""How a batch reaches Google: credentials, the API endpoint, a request throttle, and HTTP objects.
+"""How a batch reaches Google: credentials, a request throttle, and HTTP objects.
 
-Kept free of Google imports so that code paths without Google calendars never load them. The Prefect
-layer builds one per batch (one thread) and passes a throttle that takes a slot of the run-wide rate
-limit; the core itself knows nothing of Prefect. Every calendar gets its own ``httplib2.Http``, so no
-HTTP object is ever shared between threads.
+Kept free of Google imports so that code paths without Google calendars never load them. One is built
+per batch (one thread), with a throttle that takes slots of the run-wide request budget through the
+runtime the orchestration layer provides. Every calendar gets its own ``httplib2.Http``, so no HTTP
+object is ever shared between threads.
 """
 
 from __future__ import annotations
@@ -12,43 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mentorledger.google.credentials import credentials_from_environment
 from mentorledger.retry import Backoff
+from mentorledger.sources.google.credentials import credentials_from_environment
 
 if TYPE_CHECKING:
-    from mentorledger.google.credentials import GoogleCredentials
+    from mentorledger.sources.google.credentials import GoogleCredentials
 
 DEFAULT_TIMEOUT_SECONDS = 60.0
 # Google asks clients to back off exponentially on rate limits; a few more tries than for an ICS feed.
 GOOGLE_BACKOFF = Backoff(attempts=6, base_seconds=1.0, cap_seconds=32.0)
-
-
-def rate_limit_shape(requests_per_minute: int) -> tuple[int, float]:
-    """(slots, slot decay per second) of a rate limit that admits at most ``requests_per_minute``
-    requests in any 60 seconds: a small burst, refilled at the remaining rate. (A budget of 1 per minute
-    still needs a positive decay, so it admits 2 in the very first minute.)"""
-    burst = max(1, requests_per_minute // 10)
-    return burst, max(requests_per_minute - burst, 1) / 60.0
-
-
-class PrepaidThrottle:
-    """A batch's share of the run-wide request budget, acquired per batch rather than per request.
-
-    The first request of a batch takes ``expected`` slots at once (one per Google calendar in it: an
-    incremental sync is usually one request per calendar, so one acquisition covers the batch); each
-    request beyond them takes one more slot. ``acquire(n)`` blocks until n slots are free; a prepayment
-    never exceeds the limit's burst, or it could never be granted."""
-
-    def __init__(self, acquire: Callable[[int], None], *, expected: int, burst: int) -> None:
-        self._acquire = acquire
-        self._next = max(1, min(expected, burst))
-        self._credit = 0
-
-    def __call__(self) -> None:
-        if self._credit == 0:
-            self._acquire(self._next)
-            self._credit, self._next = self._next, 1
-        self._credit -= 1
 
 
 def no_throttle() -> None:

@@ -15,8 +15,8 @@ from typing import Any
 
 from googleapiclient.discovery import build
 
-from mentorledger.google.failures import SyncTokenExpiredError, http_status, retry_hint
 from mentorledger.retry import Backoff, call_with_retries
+from mentorledger.sources.google.failures import SyncTokenExpiredError, http_status, retry_hint
 
 LIST_PARAMETERS: dict[str, Any] = {
     "singleEvents": True,

@@ -8,7 +8,6 @@ sync can skip parsing it. Private feed URLs carry secret tokens: they are never 
 from __future__ import annotations
 
 import hashlib
-import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import httpx
 
 from mentorledger import __version__
 from mentorledger.errors import SourceError
+from mentorledger.redaction import redact_url
 
 MAX_FEED_BYTES = 100 * 1024 * 1024
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -42,12 +42,6 @@ class Fetched:
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def redact_url(url: str) -> str:
-    """Scheme and host only: private calendar URLs embed credentials in the path or query."""
-    parts = urllib.parse.urlsplit(url)
-    return f"{parts.scheme}://{parts.hostname or ''}/…"
 
 
 def fetch_file(path: str) -> Fetched:

@@ -9,7 +9,6 @@ hash of the UID, never by title.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -23,6 +22,7 @@ import x_wr_timezone
 from mentorledger.config import normalize_email
 from mentorledger.errors import SourceError
 from mentorledger.instances import Attendee, Instance, revision_of, stable_hash
+from mentorledger.redaction import event_hint, event_problem, short_reason
 
 UTC = dt.UTC
 _PAD = dt.timedelta(days=2)  # expansion margin; instances are clipped exactly afterwards
@@ -57,7 +57,7 @@ def parse_ics(data: bytes, *, start: dt.datetime, end: dt.datetime, fallback_tz:
                 flags=_flags_for(component, flags, fallback_tz),
             )
         except Exception as exc:
-            result.problems.append(f"event {_uid_hint(component)}: {_short(exc)}")
+            result.problems.append(event_problem(_uid_of(component), exc))
             continue
         if instance.end <= start or instance.start >= end:
             continue
@@ -86,7 +86,7 @@ def _load(data: bytes) -> icalendar.Calendar:
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
     except Exception as exc:
-        raise SourceError(f"not a readable iCalendar file ({_short(exc)})") from None
+        raise SourceError(f"not a readable iCalendar file ({short_reason(exc)})") from None
     if not calendars:
         raise SourceError("not a readable iCalendar file (no VCALENDAR)")
     first: icalendar.Calendar = calendars[0]
@@ -206,7 +206,7 @@ def _expand_series_by_series(
         try:
             yield from _expand(single, query)
         except Exception as exc:
-            problems.append(f"event {stable_hash(uid)[:10]}: cannot expand its dates ({_short(exc)})")
+            problems.append(f"event {event_hint(uid)}: cannot expand its dates ({short_reason(exc)})")
 
 
 def to_instance(
@@ -308,18 +308,8 @@ def _with_recurrence_id(instance: Instance, recurrence_id: str) -> Instance:
     return replace(instance, recurrence_id=recurrence_id)
 
 
-def _uid_hint(component: Any) -> str:
+def _uid_of(component: Any) -> str:
     try:
-        return stable_hash(str(component.get("UID", "")))[:10]
+        return str(component.get("UID", ""))
     except Exception:
         return "?"
-
-
-_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
-
-
-def _short(exc: BaseException) -> str:
-    """The exception, minus quoted calendar text: parser messages may quote a title or description."""
-    text = _QUOTED.sub("'…'", " ".join(str(exc).split()))
-    text = text if len(text) <= 160 else text[:157] + "…"
-    return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from mentorledger.errors import SourceError
+from mentorledger.sources.protocol import Runtime
+from mentorledger.sources.secrets import secret_from_block
 
 CREDENTIALS_ENV = "MENTORLEDGER_GOOGLE_CREDENTIALS"
 CREDENTIALS_BLOCK_ENV = "MENTORLEDGER_GOOGLE_CREDENTIALS_BLOCK"
@@ -98,3 +100,13 @@ def credentials_from_environment(environ: Mapping[str, str] | None = None) -> Go
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(f"cannot read Google credentials file {path} ({exc.__class__.__name__})") from None
     return credentials_from_info(text, f"file {path}")
+
+
+def load_credentials(runtime: Runtime) -> GoogleCredentials:
+    """Credentials from the Secret block named by ``MENTORLEDGER_GOOGLE_CREDENTIALS_BLOCK`` (when the
+    runtime has a secret store), else from the file named by ``MENTORLEDGER_GOOGLE_CREDENTIALS``."""
+    found = secret_from_block(runtime, CREDENTIALS_BLOCK_ENV)
+    if found is None:
+        return credentials_from_environment()
+    value, origin = found
+    return credentials_from_info(value, origin)

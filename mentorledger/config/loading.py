@@ -1,0 +1,156 @@
+"""Reading a configuration file: YAML parsed once into both data and nodes (the nodes give each
+problem its line), validated by the models, cross-checked, and every problem reported as one line
+``FILE:LINE: key.path: reason``. A bad file is never half-loaded."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from mentorledger.config.calendars import CALENDAR_TAGS
+from mentorledger.config.checks import (
+    Located,
+    check_group_clock,
+    check_group_roles,
+    cross_check,
+    cross_check_reports,
+)
+from mentorledger.config.models import Config
+from mentorledger.errors import ConfigError
+
+
+def load_config(path: str | Path) -> Config:
+    """Read, validate and cross-check a configuration file; raise ConfigError listing every problem."""
+    problems, config = check_config(path)
+    if problems:
+        raise ConfigError(problems)
+    assert config is not None
+    return config
+
+
+def check_config(path: str | Path) -> tuple[list[str], Config | None]:
+    """Validate a configuration file and return (problems, config); config is None when invalid."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return [f"{file}: configuration file not found; pass --config with the path to your YAML file"], None
+    except (OSError, UnicodeDecodeError) as exc:
+        return [f"{file}: cannot read the configuration file ({exc.__class__.__name__}: {exc})"], None
+    try:
+        root, data = parse_yaml(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{file}:{mark.line + 1}" if mark is not None else str(file)
+        reason = getattr(exc, "problem", None) or str(exc)
+        return [f"{where}: not valid YAML ({reason}); check indentation and quoting"], None
+    if not isinstance(data, dict):
+        return [f"{file}: expected a YAML mapping with keys such as institution, timezone, people"], None
+
+    located: list[Located] = [((key,), _UNKNOWN_KEY) for key in _INTERNAL_KEYS if key in data]
+    fields = {key: value for key, value in data.items() if key not in _INTERNAL_KEYS}
+    base_dir = file.resolve().parent
+    config: Config | None = None
+    try:
+        config = Config.model_validate(
+            {**fields, "base_dir": base_dir, "source_path": file.resolve()}, context={"internal": True}
+        )
+    except ValidationError as exc:
+        located += [(_without_tags(err["loc"]), _reason(err)) for err in exc.errors()]
+    # References and files are checked even when the schema is not valid, so one pass shows everything.
+    located += cross_check(fields, base_dir)
+    if config is not None:
+        located += cross_check_reports(config)
+        located += [
+            problem for i, group in enumerate(config.groups) for problem in check_group_roles(i, group)
+        ]
+        located += [
+            problem
+            for i, group in enumerate(config.groups)
+            for problem in check_group_clock(i, group, config.timezone)
+        ]
+    problems = [_describe(file, root, loc, reason) for loc, reason in located]
+    return problems, (None if problems else config)
+
+
+def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node tree (for line numbers) and its data, from one parse of the text."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    finally:
+        loader.dispose()
+    return root, data
+
+
+def describe_problem(file: Path, loc: Sequence[str | int], reason: str) -> str:
+    """``FILE:LINE: key.path: reason`` for a problem found outside ``check_config`` (warnings)."""
+    try:
+        root, _ = parse_yaml(file.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        root = None
+    return _describe(file, root, loc, reason)
+
+
+def _without_tags(loc: Sequence[str | int]) -> tuple[str | int, ...]:
+    """A pydantic error location without the union tags it inserts (they are not keys of the file)."""
+    return tuple(part for part in loc if part not in CALENDAR_TAGS)
+
+
+_INTERNAL_KEYS = ("base_dir", "source_path")
+_UNKNOWN_KEY = "unknown key (check the spelling; see config/README.md for the keys)"
+
+
+def _reason(error: Any) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return _UNKNOWN_KEY
+    if kind == "missing":
+        return "required key is missing"
+    message: str = error["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    if kind == "enum":
+        return f"{error.get('input')!r} is not allowed: {message.removeprefix('Input should be ')}"
+    return message
+
+
+def _describe(file: Path, root: yaml.Node | None, loc: Sequence[str | int], reason: str) -> str:
+    path = _key_path(loc)
+    line = _line_of(root, loc)
+    where = f"{file}:{line}" if line else str(file)
+    return f"{where}: {path}: {reason}" if path else f"{where}: {reason}"
+
+
+def _key_path(loc: Sequence[str | int]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part and not str(part).startswith(("function-", "model-")):
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _line_of(root: yaml.Node | None, loc: Sequence[str | int]) -> int | None:
+    """The 1-based line of the deepest YAML node the location reaches."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if getattr(k, "value", None) == part), None)
+            if match is None:
+                break
+            key_node, node = match
+            line = key_node.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line

@@ -1,0 +1,102 @@
+"""Reading one ICS file or feed: fetch it (conditionally, with the ETag and Last-Modified the cursor
+kept), and if its content is new, parse it into a snapshot of the window.
+
+The cursor holds the feed's validators and the hash of the content last read. A feed that answers
+304, or whose content hash is unchanged, is reported as ``Changes`` with nothing in them: it is not
+parsed again. A cursor without a content hash (a calendar whose last read had problems) is not used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import httpx
+
+from mentorledger.config import Config, IcsCalendar, resolve_ics_reference
+from mentorledger.errors import SourceError
+from mentorledger.instances import occurrence_key
+from mentorledger.retry import call_with_retries
+from mentorledger.sources.ics.fetch import Fetched, Validators, fetch_file, fetch_url, new_http_client
+from mentorledger.sources.ics.parse import parse_ics
+from mentorledger.sources.protocol import (
+    BatchScope,
+    Changes,
+    Cursor,
+    Item,
+    Read,
+    ReadRequest,
+    RequestBudget,
+    Snapshot,
+)
+
+CURSOR_VERSION = 1
+
+
+class IcsSource:
+    kind = "ics"
+    cursor_version = CURSOR_VERSION
+
+    def budgets(self, config: Config) -> Sequence[RequestBudget]:
+        return ()
+
+    def reader(self, scope: BatchScope) -> IcsReader:
+        return IcsReader(scope)
+
+
+class IcsReader:
+    """One HTTP client per batch: connection reuse without sharing across threads."""
+
+    def __init__(self, scope: BatchScope) -> None:
+        self._scope = scope
+        self._client: httpx.Client | None = None
+
+    def read(self, request: ReadRequest) -> Read:
+        calendar = request.calendar
+        assert isinstance(calendar, IcsCalendar)
+        previous = request.cursor if request.cursor and request.cursor.data.get("content_hash") else None
+        fetched = self._fetch(calendar, previous)
+        if previous is not None and (
+            fetched.not_modified or fetched.content_hash == previous.data.get("content_hash")
+        ):
+            return Changes((), previous)
+        if fetched.content is None:  # 304 although we sent no validators: treat as a server error
+            raise SourceError(f"{request.label} answered 304 Not Modified to an unconditional request")
+        parsed = parse_ics(
+            fetched.content, start=request.window[0], end=request.window[1], fallback_tz=request.tz
+        )
+        cursor = Cursor(
+            CURSOR_VERSION,
+            data={
+                "etag": fetched.validators.etag,
+                "last_modified": fetched.validators.last_modified,
+                "content_hash": fetched.content_hash,
+            },
+        )
+        items = [Item(occurrence_key(request.calendar_key, i), i) for i in parsed.instances]
+        return Snapshot(items, cursor, parsed.problems)
+
+    def _fetch(self, calendar: IcsCalendar, previous: Cursor | None) -> Fetched:
+        location = resolve_ics_reference(calendar.ics, self._scope.config.base_dir)
+        data = previous.data if previous is not None else {}
+
+        def fetch() -> Fetched:
+            if not calendar.is_url:
+                return fetch_file(location)
+            validators = Validators(data.get("etag"), data.get("last_modified"))
+            return fetch_url(location, validators, self._http())
+
+        return call_with_retries(
+            fetch,
+            policy=self._scope.backoff,
+            retry_after=lambda exc: 0.0 if isinstance(exc, SourceError) and exc.retryable else None,
+            sleep=self._scope.sleep,
+        )
+
+    def _http(self) -> httpx.Client:
+        if self._client is None:
+            self._client = new_http_client()
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
