@@ -3,7 +3,8 @@
 Re-syncing a calendar compares the new entries with the stored ones by source key (rule 6):
 unchanged entries are not written at all; edited ones are updated; ones that disappeared from the
 window (deleted, cancelled, declined, no longer mentoring) are marked removed. Every change leaves an
-audit row. A sync that dies halfway leaves each calendar either fully old or fully new.
+audit row. A re-sync never touches a mentor's review, except that a confirmed entry whose meeting
+moved returns to pending (rule 8, audited in the review audit). A sync that dies halfway leaves each calendar either fully old or fully new.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from mentorledger.counting import Category, Entry
+from mentorledger.reviews import Review
 from mentorledger.store.concurrency import lock_calendar, upsert_entries
 from mentorledger.store.db import engine_for
-from mentorledger.store.schema import AuditRow, CalendarRow, CalendarRunRow, EntryRow
+from mentorledger.store.schema import AuditRow, CalendarRow, CalendarRunRow, EntryRow, ReviewAuditRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,8 @@ class StoredEntry:
     participants: tuple[str, ...]
     review: str
     revision: str = ""
+    origin: str = "calendar"  # calendar | manual (rule 9: added by hand)
+    entry_id: int = 0  # the row's id: the web app's handle on an entry (0 for entries not yet stored)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,33 @@ def _snapshot(entry: Entry | EntryRow) -> dict[str, Any]:
     else:
         start, end, category, rule = entry.start_utc, entry.end_utc, entry.category, entry.rule
     return {"start": start.isoformat(), "end": end.isoformat(), "category": category, "rule": rule}
+
+
+def _confirmed_and_moved(row: EntryRow, entry: Entry) -> bool:
+    """Rule 8: a confirmed entry whose meeting moved goes back to pending (any other change, and any
+    other review state, is left as the mentor decided)."""
+    return row.review == Review.CONFIRMED and (row.start_utc, row.end_utc) != (entry.start, entry.end)
+
+
+def _back_to_pending(row: EntryRow, entry: Entry, run_id: str, at: dt.datetime) -> dict[str, Any]:
+    """The review audit's row for a confirmation the calendar undid by moving the meeting."""
+    return {
+        "batch": run_id,
+        "owner": row.owner,
+        "actor": "sync",
+        "at": at,
+        "action": "moved",
+        "target": "entry",
+        "event_key": row.event_key,
+        "manual_id": None,
+        "before": {"review": str(Review.CONFIRMED), **_times(row.start_utc, row.end_utc)},
+        "after": {"review": str(Review.PENDING), **_times(entry.start, entry.end)},
+        "reason": "the meeting moved on the calendar",
+    }
+
+
+def _times(start: dt.datetime, end: dt.datetime) -> dict[str, str]:
+    return {"start": start.isoformat(), "end": end.isoformat()}
 
 
 def _audit(
@@ -138,8 +169,9 @@ class Ledger:
         *,
         owner: str | None = None,
         include_excluded: bool = False,
+        event_key: str | None = None,
     ) -> list[StoredEntry]:
-        """Active entries of these calendars that overlap [start, end)."""
+        """Active entries of these calendars that overlap [start, end) (of one owner, one occurrence)."""
         query = (
             select(EntryRow, CalendarRow.calendar_key)
             .join(CalendarRow, EntryRow.calendar_id == CalendarRow.id)
@@ -155,6 +187,8 @@ class Ledger:
             query = query.where(EntryRow.owner == owner)
         if not include_excluded:
             query = query.where(EntryRow.review != "excluded")
+        if event_key is not None:
+            query = query.where(EntryRow.event_key == event_key)
         with Session(self.engine) as session:
             return [
                 StoredEntry(
@@ -170,6 +204,7 @@ class Ledger:
                     participants=tuple(row.participants),
                     review=row.review,
                     revision=row.revision,
+                    entry_id=row.id,
                 )
                 for row, key in session.execute(query)
             ]
@@ -247,6 +282,7 @@ class Ledger:
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         audit: list[dict[str, Any]] = []
+        reviews: list[dict[str, Any]] = []
         for entry in upserts:
             row = stored.get(entry.source_key)
             values = {
@@ -276,7 +312,10 @@ class Ledger:
                 action = "created"
                 stats.created += 1
             elif row.status != "active" or row.fingerprint != entry.fingerprint:
-                updates.append({**values, "id": row.id})
+                moved = _confirmed_and_moved(row, entry)
+                updates.append({**values, "id": row.id, **({"review": Review.PENDING} if moved else {})})
+                if moved:
+                    reviews.append(_back_to_pending(row, entry, run.run_id, now))
                 action = "restored" if row.status != "active" else "updated"
                 stats.updated += 1
             else:
@@ -301,6 +340,8 @@ class Ledger:
             session.execute(update(EntryRow), updates)
         if audit:
             session.execute(insert(AuditRow), audit)
+        if reviews:
+            session.execute(insert(ReviewAuditRow), reviews)
         return stats
 
     def record_unchanged(self, ref: CalendarRef, *, state: CalendarState, run: RunRecord) -> None:
