@@ -391,6 +391,21 @@ def resync(
     _exit_for(summary)
 
 
+@app.command()
+def web(
+    config: ConfigOption,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Loopback only, no e-mail: print a one-time sign-in link here.")
+    ] = False,
+) -> None:
+    """Serve the web app: mentors see, confirm, exclude and add to their own entries."""
+    from mentorledger.web.serve import serve  # the web stack loads only for this command
+
+    serve(load_config(config), host=host, port=port, demo=demo)
+
+
 # ------------------------------------------------------------------------------------------------------
 
 
