@@ -160,7 +160,15 @@ def compute_hours(
     window = resolve_window(config, start, end)
     bounds = window_bounds(window, config.tz)
     owner = normalize_email(mentor) if mentor else None
-    entries = counted_entries(config, ledger, bounds, owner=owner)
+    return HoursReport(
+        window, mentor_rows(config, counted_entries(config, ledger, bounds, owner=owner), bounds)
+    )
+
+
+def mentor_rows(
+    config: Config, entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
+) -> list[MentorHours]:
+    """The rows of ``hours`` for these counted entries: busiest first."""
     states = review_minutes_by_owner(entries, bounds)
     rows = []
     for email, (minutes, occurrences) in minutes_by_owner(entries, bounds).items():
@@ -179,7 +187,7 @@ def compute_hours(
             )
         )
     rows.sort(key=lambda m: (-m.minutes, m.email))
-    return HoursReport(window, rows)
+    return rows
 
 
 def ledger_entries(

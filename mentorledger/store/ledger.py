@@ -171,9 +171,25 @@ class Ledger:
         include_excluded: bool = False,
         event_key: str | None = None,
     ) -> list[StoredEntry]:
-        """Active entries of these calendars that overlap [start, end) (of one owner, one occurrence)."""
+        """Active entries of these calendars that overlap [start, end) (of one owner, one occurrence).
+
+        Reads columns, not ORM objects: a mentor's year is thousands of rows, read on every page."""
         query = (
-            select(EntryRow, CalendarRow.calendar_key)
+            select(
+                EntryRow.owner,
+                CalendarRow.calendar_key,
+                EntryRow.source_key,
+                EntryRow.event_key,
+                EntryRow.start_utc,
+                EntryRow.end_utc,
+                EntryRow.category,
+                EntryRow.rule,
+                EntryRow.group_id,
+                EntryRow.participants,
+                EntryRow.review,
+                EntryRow.revision,
+                EntryRow.id,
+            )
             .join(CalendarRow, EntryRow.calendar_id == CalendarRow.id)
             .where(
                 EntryRow.status == "active",
@@ -189,24 +205,25 @@ class Ledger:
             query = query.where(EntryRow.review != "excluded")
         if event_key is not None:
             query = query.where(EntryRow.event_key == event_key)
+        categories = {str(c): c for c in Category}
         with Session(self.engine) as session:
             return [
                 StoredEntry(
-                    owner=row.owner,
-                    calendar_key=key,
-                    source_key=row.source_key,
-                    event_key=row.event_key,
-                    start=row.start_utc,
-                    end=row.end_utc,
-                    category=Category(row.category),
-                    rule=row.rule,
-                    group_id=row.group_id,
-                    participants=tuple(row.participants),
-                    review=row.review,
-                    revision=row.revision,
-                    entry_id=row.id,
+                    owner=row[0],
+                    calendar_key=row[1],
+                    source_key=row[2],
+                    event_key=row[3],
+                    start=row[4],
+                    end=row[5],
+                    category=categories[row[6]],
+                    rule=row[7],
+                    group_id=row[8],
+                    participants=tuple(row[9]),
+                    review=row[10],
+                    revision=row[11],
+                    entry_id=row[12],
                 )
-                for row, key in session.execute(query)
+                for row in session.execute(query)
             ]
 
     # -- writing -------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from mentorledger.reviews import Review, occurrence_review
@@ -246,3 +246,23 @@ def undo(ledger: Ledger, *, owner: str, actor: str, batch: str, calendar_keys: C
             session, undo_batch, rows, owner=owner, actor=actor, calendar_keys=calendar_keys
         ) + undo_manual(session, undo_batch, rows, owner=owner, actor=actor)
     return Batch(undo_batch, changed)
+
+
+def excluded_count(
+    ledger: Ledger, owner: str, calendar_keys: Collection[str], bounds: tuple[dt.datetime, dt.datetime]
+) -> int:
+    """How many of ``owner``'s occurrences in [bounds) are excluded."""
+    with Session(ledger.engine) as session:
+        count = session.scalar(
+            select(func.count(func.distinct(EntryRow.event_key)))
+            .join(CalendarRow, EntryRow.calendar_id == CalendarRow.id)
+            .where(
+                EntryRow.owner == owner,
+                EntryRow.status == "active",
+                EntryRow.review == Review.EXCLUDED,
+                EntryRow.start_utc < bounds[1],
+                EntryRow.end_utc > bounds[0],
+                CalendarRow.calendar_key.in_(list(calendar_keys)),
+            )
+        )
+    return int(count or 0)

@@ -17,14 +17,15 @@ from mentorledger.counting import Category, window_bounds
 from mentorledger.explain import why_it_counted
 from mentorledger.hours import (
     MentorHours,
-    compute_hours,
     counted_entries,
+    mentor_rows,
     minutes_by_owner,
     reviewed_occurrences,
 )
-from mentorledger.reviews import Review
+from mentorledger.reviews import MANUAL, Review
+from mentorledger.store.ledger import StoredEntry
 from mentorledger.store.manual import ManualEntry, manual_entries
-from mentorledger.store.reviews import exclusion_reasons
+from mentorledger.store.reviews import excluded_count, exclusion_reasons
 from mentorledger.web.context import WebContext
 
 CATEGORY_LABELS = {Category.GROUP: "Peer group", Category.MENTEE: "Mentee", Category.TAG: "Tagged"}
@@ -143,26 +144,30 @@ def month_window(first: dt.date, window: Window) -> Window:
     return Window(start=max(first, window.start), end=min(following - dt.timedelta(days=1), window.end))
 
 
-def _minutes(entries: list, owner: str, period: Window, tz: dt.tzinfo) -> dict[Category, int]:  # type: ignore[type-arg]
-    counted = minutes_by_owner(entries, window_bounds(period, tz)).get(owner)
+def _minutes(entries: list[StoredEntry], owner: str, period: Window, tz: dt.tzinfo) -> dict[Category, int]:
+    """The minute union of ``hours`` over a shorter period (a month, a week)."""
+    bounds = window_bounds(period, tz)
+    inside = [e for e in entries if e.start < bounds[1] and e.end > bounds[0]]
+    counted = minutes_by_owner(inside, bounds).get(owner)
     return counted[0] if counted else dict.fromkeys(Category, 0)
 
 
 def overview(context: WebContext, email: str) -> Overview:
-    """The academic year (the configured window) at a glance."""
+    """The academic year (the configured window) at a glance: one read of the counted entries, put
+    through the same functions as ``hours`` for the year and for each month."""
     config, tz = context.config, context.config.tz
     window = config.effective_window()
-    report = compute_hours(config, context.ledger, mentor=email)
-    hours = next(iter(report.mentors), None) or MentorHours(email, email, 0, dict.fromkeys(Category, 0), 0)
-    counted = counted_entries(config, context.ledger, window_bounds(window, tz), owner=email)
+    bounds = window_bounds(window, tz)
+    counted = counted_entries(config, context.ledger, bounds, owner=email)
+    rows = mentor_rows(config, counted, bounds)
+    hours = rows[0] if rows else MentorHours(email, email, 0, dict.fromkeys(Category, 0), 0)
     months = [
         MonthBar(first, _minutes(counted, email, month_window(first, window), tz))
         for first in months_of(window)
     ]
-    calendar, manual = _listed(context, email, window)
     pending: dict[str, int] = {f"{m:%Y-%m}": 0 for m in months_of(window)}
-    for entry in calendar:
-        if entry.review == Review.PENDING:
+    for entry in counted:
+        if entry.origin != MANUAL and entry.review == Review.PENDING:
             key = f"{entry.start.astimezone(tz):%Y-%m}"
             if key in pending:
                 pending[key] += 1
@@ -171,12 +176,12 @@ def overview(context: WebContext, email: str) -> Overview:
         hours=hours,
         months=months,
         pending_by_month=pending,
-        excluded=sum(1 for e in calendar if e.review == Review.EXCLUDED),
-        manual=sum(1 for m in manual if m.active),
+        excluded=excluded_count(context.ledger, email, context.calendar_keys, bounds),
+        manual=sum(1 for e in counted if e.origin == MANUAL),
     )
 
 
-def _listed(context: WebContext, email: str, period: Window) -> tuple[list, list[ManualEntry]]:  # type: ignore[type-arg]
+def _listed(context: WebContext, email: str, period: Window) -> tuple[list[StoredEntry], list[ManualEntry]]:
     """Every calendar occurrence (excluded ones too) and hand-made entry (removed ones too) of the
     mentor that overlaps ``period``."""
     bounds = window_bounds(period, context.config.tz)
@@ -221,7 +226,7 @@ def month_view(context: WebContext, email: str, first: dt.date) -> MonthView:
     )
 
 
-def calendar_view(context: WebContext, entry, reason: str | None = None) -> EntryView:  # type: ignore[no-untyped-def]
+def calendar_view(context: WebContext, entry: StoredEntry, reason: str | None = None) -> EntryView:
     tz = context.config.tz
     start, end = entry.start.astimezone(tz), entry.end.astimezone(tz)
     return EntryView(
