@@ -21,6 +21,7 @@ from mentorledger.counting import Category, Entry
 from mentorledger.reviews import Review
 from mentorledger.store.concurrency import lock_calendar, upsert_entries
 from mentorledger.store.db import engine_for
+from mentorledger.store.review_audit import times
 from mentorledger.store.schema import AuditRow, CalendarRow, CalendarRunRow, EntryRow, ReviewAuditRow
 
 
@@ -111,14 +112,10 @@ def _back_to_pending(row: EntryRow, entry: Entry, run_id: str, at: dt.datetime) 
         "target": "entry",
         "event_key": row.event_key,
         "manual_id": None,
-        "before": {"review": str(Review.CONFIRMED), **_times(row.start_utc, row.end_utc)},
-        "after": {"review": str(Review.PENDING), **_times(entry.start, entry.end)},
+        "before": {"review": str(Review.CONFIRMED), **times(row.start_utc, row.end_utc)},
+        "after": {"review": str(Review.PENDING), **times(entry.start, entry.end)},
         "reason": "the meeting moved on the calendar",
     }
-
-
-def _times(start: dt.datetime, end: dt.datetime) -> dict[str, str]:
-    return {"start": start.isoformat(), "end": end.isoformat()}
 
 
 def _audit(

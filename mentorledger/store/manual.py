@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from mentorledger.counting import Category
+from mentorledger.manual_input import ManualInput
 from mentorledger.reviews import MANUAL, How, Review
 from mentorledger.store.ledger import Ledger, StoredEntry
 from mentorledger.store.review_audit import (
@@ -141,6 +142,22 @@ def add_manual(
             at=at,
         )
     return manual_id, Batch(batch, 1)
+
+
+def add_checked(ledger: Ledger, *, owner: str, actor: str, entry: ManualInput) -> tuple[int, Batch]:
+    """Store an entry that ``manual_input.check_manual`` accepted."""
+    return add_manual(
+        ledger,
+        owner=owner,
+        actor=actor,
+        start=entry.start,
+        minutes=entry.minutes,
+        how=entry.how,
+        category=entry.category,
+        mentee=entry.mentee,
+        group_id=entry.group_id,
+        note=entry.note,
+    )
 
 
 def _owned(session: Session, owner: str, manual_id: int) -> ManualEntryRow:

@@ -12,7 +12,10 @@ from sqlalchemy.orm import Session
 from mentorledger.config import Config
 from mentorledger.hours import compute_hours
 from mentorledger.instances import stable_hash
+from mentorledger.reviews import Review
 from mentorledger.store.ledger import Ledger
+from mentorledger.store.review_audit import Batch
+from mentorledger.store.reviews import set_review
 from mentorledger.store.schema import EntryRow
 from mentorledger.sync import SyncContext, calendar_ref, sync_batch
 from tests.unit.icsbuild import calendar
@@ -81,3 +84,18 @@ def event(uid: str, day: int, start: str, end: str, *extra: str, month: int = 10
         *extra,
     ]
     return "\n".join(lines)
+
+
+def review(
+    config: Config, ledger: Ledger, uid: str, state: Review, reason: str | None = None, owner: str = ANA
+) -> Batch:
+    """``owner`` reviews the event with this UID, as the web app would."""
+    return set_review(
+        ledger,
+        owner=owner,
+        actor=owner,
+        entry_id=entry_id(ledger, uid),
+        review=state,
+        reason=reason,
+        calendar_keys=keys(config),
+    )

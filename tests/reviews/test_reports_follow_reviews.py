@@ -12,8 +12,7 @@ from mentorledger.reports.dossier_data import build_dossier
 from mentorledger.reviews import How, Review
 from mentorledger.store.ledger import Ledger
 from mentorledger.store.manual import add_manual
-from mentorledger.store.reviews import set_review
-from tests.reviews.support import department, entry_id, event, keys, sync
+from tests.reviews.support import department, event, review, sync
 from tests.unit.support import ANA, BEN
 
 
@@ -31,15 +30,7 @@ def test_chair_report_and_dossier_count_what_hours_counts(tmp_path: Path, databa
         return next(r.minutes for r in report.rows if r.email == ANA)
 
     assert chair_minutes() == 105
-    set_review(
-        ledger,
-        owner=ANA,
-        actor=ANA,
-        entry_id=entry_id(ledger, "tagged"),
-        review=Review.EXCLUDED,
-        reason="not mentoring",
-        calendar_keys=keys(config),
-    )
+    review(config, ledger, "tagged", Review.EXCLUDED, "not mentoring")
     add_manual(
         ledger,
         owner=ANA,

@@ -15,9 +15,18 @@ from mentorledger.reviews import How, Review
 from mentorledger.store.ledger import Ledger
 from mentorledger.store.manual import add_manual, set_manual_active
 from mentorledger.store.review_audit import NotFoundError
-from mentorledger.store.reviews import entry_history, set_review, undo
+from mentorledger.store.reviews import entry_history, undo
 from mentorledger.store.schema import ReviewAuditRow
-from tests.reviews.support import ana_row, department, entry_id, event, keys, reviews_by_uid, rewrite, sync
+from tests.reviews.support import (
+    ana_row,
+    department,
+    event,
+    keys,
+    review,
+    reviews_by_uid,
+    rewrite,
+    sync,
+)
 from tests.unit.support import ANA, BEN
 
 
@@ -34,15 +43,7 @@ def synced(tmp_path: Path, database_url: str):  # type: ignore[no-untyped-def]
 def test_exclusion_is_audited_with_who_when_before_after_and_reason(synced) -> None:  # type: ignore[no-untyped-def]
     config, ledger = synced
     before = dt.datetime.now(dt.UTC)
-    set_review(
-        ledger,
-        owner=ANA,
-        actor=ANA,
-        entry_id=entry_id(ledger, "a"),
-        review=Review.EXCLUDED,
-        reason="  a clinic huddle  ",
-        calendar_keys=keys(config),
-    )
+    review(config, ledger, "a", Review.EXCLUDED, "  a clinic huddle  ")
     (row,) = _audit(ledger)
     assert (row.actor, row.owner, row.action, row.target, row.reason) == (
         ANA,
@@ -62,36 +63,14 @@ def test_exclusion_is_audited_with_who_when_before_after_and_reason(synced) -> N
 def test_excluding_needs_a_reason(synced) -> None:  # type: ignore[no-untyped-def]
     config, ledger = synced
     with pytest.raises(ValueError, match="say why"):
-        set_review(
-            ledger,
-            owner=ANA,
-            actor=ANA,
-            entry_id=entry_id(ledger, "a"),
-            review=Review.EXCLUDED,
-            reason="  ",
-            calendar_keys=keys(config),
-        )
+        review(config, ledger, "a", Review.EXCLUDED, "  ")
     assert reviews_by_uid(ledger, "a") == {"a": {"pending"}}
 
 
 def test_undo_reverts_exactly_that_action_and_is_audited_too(synced) -> None:  # type: ignore[no-untyped-def]
     config, ledger = synced
-    confirmed = set_review(
-        ledger,
-        owner=ANA,
-        actor=ANA,
-        entry_id=entry_id(ledger, "a"),
-        review=Review.CONFIRMED,
-        calendar_keys=keys(config),
-    )
-    set_review(
-        ledger,
-        owner=ANA,
-        actor=ANA,
-        entry_id=entry_id(ledger, "b"),
-        review=Review.CONFIRMED,
-        calendar_keys=keys(config),
-    )
+    confirmed = review(config, ledger, "a", Review.CONFIRMED)
+    review(config, ledger, "b", Review.CONFIRMED)
     undone = undo(ledger, owner=ANA, actor=ANA, batch=confirmed.id, calendar_keys=keys(config))
     assert undone.changed == 1
     assert reviews_by_uid(ledger, "a", "b") == {"a": {"pending"}, "b": {"confirmed"}}
@@ -102,24 +81,9 @@ def test_undo_reverts_exactly_that_action_and_is_audited_too(synced) -> None:  #
 
 def test_another_mentors_entry_and_action_are_not_found(synced) -> None:  # type: ignore[no-untyped-def]
     config, ledger = synced
-    batch = set_review(
-        ledger,
-        owner=ANA,
-        actor=ANA,
-        entry_id=entry_id(ledger, "a"),
-        review=Review.CONFIRMED,
-        calendar_keys=keys(config),
-    )
+    batch = review(config, ledger, "a", Review.CONFIRMED)
     with pytest.raises(NotFoundError):
-        set_review(
-            ledger,
-            owner=BEN,
-            actor=BEN,
-            entry_id=entry_id(ledger, "b"),
-            review=Review.EXCLUDED,
-            reason="not mine",
-            calendar_keys=keys(config),
-        )
+        review(config, ledger, "b", Review.EXCLUDED, "not mine", owner=BEN)
     with pytest.raises(NotFoundError):
         undo(ledger, owner=BEN, actor=BEN, batch=batch.id, calendar_keys=keys(config))
     assert reviews_by_uid(ledger, "a", "b") == {"a": {"confirmed"}, "b": {"pending"}}
@@ -129,14 +93,7 @@ def test_a_moved_meeting_sends_its_confirmation_back_to_pending_audited_as_the_c
     tmp_path: Path, synced
 ) -> None:  # type: ignore[no-untyped-def]
     config, ledger = synced
-    set_review(
-        ledger,
-        owner=ANA,
-        actor=ANA,
-        entry_id=entry_id(ledger, "a"),
-        review=Review.CONFIRMED,
-        calendar_keys=keys(config),
-    )
+    review(config, ledger, "a", Review.CONFIRMED)
     rewrite(tmp_path, "work.ics", event("a", 6, "11:00", "12:00"), event("b", 6, "14:00", "15:00"))
     sync(config, ledger, "moved")
     moved = [row for row in _audit(ledger) if row.action == "moved"]

@@ -15,9 +15,18 @@ from mentorledger.counting import window_bounds
 from mentorledger.manual_input import check_manual
 from mentorledger.reviews import Review
 from mentorledger.store.ledger import Ledger
-from mentorledger.store.manual import add_manual
-from mentorledger.store.reviews import confirm_period, set_review
-from tests.reviews.support import ana_row, department, entry_id, event, keys, reviews_by_uid, rewrite, sync
+from mentorledger.store.manual import add_checked
+from mentorledger.store.reviews import confirm_period
+from tests.reviews.support import (
+    ana_row,
+    department,
+    event,
+    keys,
+    review,
+    reviews_by_uid,
+    rewrite,
+    sync,
+)
 from tests.unit.support import ANA, BEN
 
 CASES = sorted((Path(__file__).resolve().parents[1] / "data" / "reviews").glob("*.yaml"))
@@ -44,21 +53,13 @@ def _events(items: list[dict[str, Any]]) -> list[str]:
 
 
 def _review(config: Any, ledger: Ledger, step: dict[str, Any]) -> None:
-    review = Review(step["review"])
+    state = Review(step["review"])
     if "period" in step:
         first, last = (dt.date.fromisoformat(d) for d in step["period"])
         start, end = window_bounds(Window(start=first, end=last), config.tz)
         confirm_period(ledger, owner=ANA, actor=ANA, start=start, end=end, calendar_keys=keys(config))
         return
-    set_review(
-        ledger,
-        owner=ANA,
-        actor=ANA,
-        entry_id=entry_id(ledger, step["uid"]),
-        review=review,
-        reason=step.get("reason"),
-        calendar_keys=keys(config),
-    )
+    review(config, ledger, step["uid"], state, step.get("reason"))
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
@@ -80,17 +81,7 @@ def test_review_case(path: Path, tmp_path: Path, database_url: str) -> None:
             now=AFTER_THE_WINDOW,
         )
         assert entry is not None, errors
-        add_manual(
-            ledger,
-            owner=ANA,
-            actor=ANA,
-            start=entry.start,
-            minutes=entry.minutes,
-            how=entry.how,
-            category=entry.category,
-            mentee=entry.mentee,
-            group_id=entry.group_id,
-        )
+        add_checked(ledger, owner=ANA, actor=ANA, entry=entry)
     for step in case.get("reviews", []):
         _review(config, ledger, step)
     for name, items in case.get("then_calendars", {}).items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from mentorledger.store.web_auth import issue_link
 from mentorledger.sync import SyncContext, sync_batch
 from mentorledger.web.app import create_app
 from mentorledger.web.settings import WebSettings
+from tests.smtpserver import Inbox
 from tests.unit.icsbuild import calendar
 from tests.web.server import free_socket, serve
 
@@ -154,6 +156,21 @@ class Site:
         answer = client.post("/login/link", data={"token": token, "csrf_token": csrf_of(page.text)})
         assert answer.status_code == 303, answer.text
         return client
+
+
+def mailed_link(inbox: Inbox, to: str, timeout: float = 15) -> str:
+    """The sign-in link in the mail that reached ``to`` (waiting for it: it is sent after the response)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for recipients, message in inbox.messages:
+            if to in recipients:
+                body = message.get_body(("plain",))
+                assert body is not None
+                found = re.search(r"(http://\S+/login/link\?token=\S+)", body.get_content())
+                assert found, body.get_content()
+                return found.group(1)
+        time.sleep(0.05)
+    raise AssertionError(f"no sign-in mail to {to}")
 
 
 def csrf_of(html: str) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from pypdf import PdfReader
 from tests.clirunner import run_cli
 from tests.smtpserver import Inbox
 from tests.web.browser import looked_at, row_of
-from tests.web.department import ANA, BEN, CHAIR, DEAN, SCRIPT_NAME, Site
+from tests.web.department import ANA, BEN, CHAIR, DEAN, SCRIPT_NAME, Site, mailed_link
 
 pytestmark = pytest.mark.browser
 
@@ -31,18 +30,12 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def _mailed_link(inbox: Inbox, to: str) -> str:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        for recipients, message in inbox.messages:
-            if to in recipients:
-                body = message.get_body(("plain",))
-                assert body is not None
-                found = re.search(r"(http://\S+/login/link\?token=\S+)", body.get_content())
-                assert found
-                return found.group(1)
-        time.sleep(0.05)
-    raise AssertionError(f"no sign-in mail to {to}")
+def sign_in(page: Any, link: str) -> None:
+    """Open a sign-in link, press its button, and wait until the signed-in page has loaded."""
+    page.goto(link)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login/link" not in url)
+    page.wait_for_load_state()
 
 
 def tab_to(page: Any, element_id: str, most: int = 12) -> None:
@@ -87,7 +80,7 @@ def test_a_mentor_signs_in_excludes_adds_and_the_command_line_and_dossier_agree(
     page.get_by_role("heading", name="Check your e-mail").wait_for()
     looked_at(page, axe_source, screenshots, "02-link-sent")
 
-    page.goto(_mailed_link(inbox, ANA))
+    page.goto(mailed_link(inbox, ANA))
     looked_at(page, axe_source, screenshots, "03-open-link")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name=re.compile("Your mentoring")).wait_for()
@@ -159,8 +152,7 @@ def test_a_mentor_signs_in_excludes_adds_and_the_command_line_and_dossier_agree(
 
 
 def test_every_other_page_is_accessible(site: Site, page: Any, axe_source: str, screenshots: Path) -> None:
-    page.goto(site.link(ANA))
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, site.link(ANA))
     page.goto(f"{site.url}/me/entries?month=2025-10")
     row_of(page, "Thu 9 Oct").get_by_role("link").click()
     page.get_by_role("heading", name=re.compile("Calendar entry")).wait_for()
@@ -179,8 +171,7 @@ def test_every_other_page_is_accessible(site: Site, page: Any, axe_source: str, 
     looked_at(page, axe_source, screenshots, "15-link-no-longer-works")
     for email, path, name in ((CHAIR, "/chair", "16-chair-landing"), (DEAN, "/admin", "17-admin-landing")):
         page.context.clear_cookies()
-        page.goto(site.link(email))
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, site.link(email))
         page.wait_for_url(f"{site.url}{path}")
         looked_at(page, axe_source, screenshots, name)
 
@@ -188,8 +179,7 @@ def test_every_other_page_is_accessible(site: Site, page: Any, axe_source: str, 
 def test_a_name_with_a_script_tag_is_shown_as_text(site: Site, page: Any, screenshots: Path) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(site.link(ANA, "/me/entries?month=2025-10"))
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, site.link(ANA, "/me/entries?month=2025-10"))
     circle = row_of(page, "Thu 9 Oct")
     assert SCRIPT_NAME in circle.inner_text()
     assert page.locator("table.entries script").count() == 0
@@ -201,13 +191,13 @@ def test_a_name_with_a_script_tag_is_shown_as_text(site: Site, page: Any, screen
 def test_mentor_b_following_links_to_mentor_as_entries_sees_not_found(
     site: Site, page: Any, screenshots: Path
 ) -> None:
-    page.goto(site.link(ANA, "/me/entries?month=2025-10"))
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, site.link(ANA, "/me/entries?month=2025-10"))
+    page.get_by_role("heading", name="Your entries, October 2025").wait_for()
     hrefs = page.locator("table.entries a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert hrefs
     page.context.clear_cookies()
-    page.goto(site.link(BEN))
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, site.link(BEN))
+    page.get_by_role("heading", name=re.compile("Your mentoring")).wait_for()
     for href in hrefs:
         page.goto(f"{site.url}{href}")
         assert page.get_by_role("heading", name="Page not found").is_visible(), href

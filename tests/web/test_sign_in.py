@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session
 from mentorledger.store.schema import LoginLinkRow, WebSessionRow
 from mentorledger.store.web_auth import token_hash
 from tests.smtpserver import Inbox
-from tests.web.department import ANA, Site, csrf_of
+from tests.web.department import ANA, Site, csrf_of, mailed_link
 
 
 def _request_link(site: Site, email: str, next_path: str = "/", client_ip: str | None = None) -> int:
@@ -23,20 +22,6 @@ def _request_link(site: Site, email: str, next_path: str = "/", client_ip: str |
     form = client.get("/login")
     answer = client.post("/login", data={"email": email, "next": next_path, "csrf_token": csrf_of(form.text)})
     return answer.status_code
-
-
-def _link_from(inbox: Inbox, to: str, timeout: float = 10) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for recipients, message in inbox.messages:
-            if to in recipients:
-                body = message.get_body(("plain",))
-                assert body is not None
-                found = re.search(r"(http://\S+/login/link\?token=\S+)", body.get_content())
-                assert found, body.get_content()
-                return found.group(1)
-        time.sleep(0.05)
-    raise AssertionError(f"no sign-in mail to {to}")
 
 
 def _use(site: Site, link: str) -> tuple[int, str]:
@@ -51,7 +36,7 @@ def _use(site: Site, link: str) -> tuple[int, str]:
 
 def test_a_link_arrives_by_mail_signs_in_once_and_is_stored_only_hashed(site: Site, inbox: Inbox) -> None:
     assert _request_link(site, ANA.upper(), "/me/entries?month=2025-10") == 303
-    link = _link_from(inbox, ANA)
+    link = mailed_link(inbox, ANA)
     token = parse_qs(urlsplit(link).query)["token"][0]
     with Session(site.ledger.engine) as session:
         stored = session.scalars(select(LoginLinkRow.token_hash)).all()
@@ -80,7 +65,7 @@ def test_an_expired_link_is_refused(site: Site) -> None:
 def test_unknown_addresses_get_the_same_answer_and_no_mail(site: Site, inbox: Inbox) -> None:
     assert _request_link(site, "stranger@elsewhere.example.org") == 303
     assert _request_link(site, ANA) == 303
-    _link_from(inbox, ANA)
+    mailed_link(inbox, ANA)
     assert [to for to, _ in inbox.messages] == [[ANA]]
 
 

@@ -10,7 +10,13 @@ from fastapi.responses import HTMLResponse, Response
 
 from mentorledger.manual_input import check_manual, choices
 from mentorledger.reviews import How
-from mentorledger.store.manual import ManualEntry, add_manual, manual_entry, manual_history, set_manual_active
+from mentorledger.store.manual import (
+    ManualEntry,
+    add_checked,
+    manual_entry,
+    manual_history,
+    set_manual_active,
+)
 from mentorledger.store.review_audit import NotFoundError
 from mentorledger.web.access import Access, area, signed_in
 from mentorledger.web.context import web_context
@@ -82,18 +88,7 @@ def create_manual(
     )
     if entry is None:
         return _form_page(request, viewer, form, errors, status=400)
-    _manual_id, batch = add_manual(
-        context.ledger,
-        owner=viewer.email,
-        actor=viewer.email,
-        start=entry.start,
-        minutes=entry.minutes,
-        how=entry.how,
-        category=entry.category,
-        mentee=entry.mentee,
-        group_id=entry.group_id,
-        note=entry.note,
-    )
+    _, batch = add_checked(context.ledger, owner=viewer.email, actor=viewer.email, entry=entry)
     local = entry.start.astimezone(context.config.tz)
     notify(request, f"Added {entry.minutes} minutes on {local:%a %-d %b, %H:%M}.", undo=batch.id)
     return see_other(f"/me/entries?month={local:%Y-%m}")
