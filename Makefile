@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck unit postgres constraints clean server pool worker task-workers deploy
+.PHONY: install demo test lint typecheck unit postgres constraints clean server pool worker task-workers deploy web
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,14 @@ install: $(STAMP)
 
 demo: install
 	$(BIN)/mentorledger demo
+
+# The web app (README: "Running as a service"). Needs MENTORLEDGER_WEB_SECRET and a mail server (or
+# web.oidc); `make web DEMO=1` serves the demo department on loopback with a printed sign-in link.
+WEB_HOST ?= 127.0.0.1
+WEB_PORT ?= 8000
+web: install
+	$(if $(DEMO),MENTORLEDGER_DATABASE_URL=$${MENTORLEDGER_DATABASE_URL:-sqlite:///$(CURDIR)/out/demo-ledger.db}) \
+		$(BIN)/mentorledger web --config $(CONFIG) --host $(WEB_HOST) --port $(WEB_PORT) $(if $(DEMO),--demo)
 
 test: install lint typecheck unit postgres
 

@@ -134,6 +134,12 @@ def demo(
         )
     )
     _demo_reports(loaded, report, database_url=database_url, out_dir=out_dir)
+    out.print(
+        "Open the web app on the demo department, signed in as a demo mentor (a one-time link is printed):\n"
+        f"  {DATABASE_URL_ENV}={database_url} {sys.argv[0]} web --config {_shown(DEMO_CONFIG)} --demo",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -261,6 +267,14 @@ def _print_written(result: dict[str, Any]) -> None:
     out.print(f"Report for {window['start']} to {window['end']}:", highlight=False)
     for path in result["files"].values():
         out.print(f"  wrote {path}", highlight=False, soft_wrap=True)
+
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be from here (relative inside the working directory)."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _demo_reports(config: Config, report: HoursReport, *, database_url: str, out_dir: Path) -> None:
@@ -412,6 +426,21 @@ def resync(
     _exit_for(summary)
 
 
+@app.command()
+def web(
+    config: ConfigOption,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Loopback only, no e-mail: print a one-time sign-in link here.")
+    ] = False,
+) -> None:
+    """Serve the web app: mentors see, confirm, exclude and add to their own entries."""
+    from mentorledger.web.serve import serve  # the web stack loads only for this command
+
+    serve(load_config(config), host=host, port=port, demo=demo)
+
+
 # ------------------------------------------------------------------------------------------------------
 
 
@@ -558,7 +587,7 @@ def _print_hours(report: HoursReport, output: HoursFormat) -> None:
         sys.stdout.write(_hours_csv(report))
         return
     table = Table(title=f"Mentoring, {report.window.start} to {report.window.end}", title_justify="left")
-    for column in ("Mentor", "E-mail", "Hours", "Group", "Mentee", "Tag", "Entries"):
+    for column in ("Mentor", "E-mail", "Hours", "Group", "Mentee", "Tag", "Entries", "Pending", "By hand"):
         table.add_column(
             column, justify="left" if column in ("Mentor", "E-mail") else "right", no_wrap=column == "Mentor"
         )
@@ -569,6 +598,8 @@ def _print_hours(report: HoursReport, output: HoursFormat) -> None:
             f"{m.minutes / 60:.1f}",
             *(_hm(m.by_category[c]) for c in m.by_category),
             str(m.entries),
+            _hm(m.pending_minutes),
+            _hm(m.manual_minutes),
         )
     if not report.mentors:
         table.caption = "No counted mentoring in this period. Has `mentorledger sync` run?"
@@ -582,9 +613,33 @@ def _hm(minutes: int) -> str:
 def _hours_csv(report: HoursReport) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["email", "name", "minutes", "group_minutes", "mentee_minutes", "tag_minutes", "entries"])
+    writer.writerow(
+        [
+            "email",
+            "name",
+            "minutes",
+            "group_minutes",
+            "mentee_minutes",
+            "tag_minutes",
+            "entries",
+            "confirmed_minutes",
+            "pending_minutes",
+            "manual_minutes",
+        ]
+    )
     for m in report.mentors:
-        writer.writerow([m.email, m.name, m.minutes, *m.by_category.values(), m.entries])
+        writer.writerow(
+            [
+                m.email,
+                m.name,
+                m.minutes,
+                *m.by_category.values(),
+                m.entries,
+                m.confirmed_minutes,
+                m.pending_minutes,
+                m.manual_minutes,
+            ]
+        )
     return buffer.getvalue()
 
 

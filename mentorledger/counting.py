@@ -272,24 +272,32 @@ def allocate_minutes(
 ) -> dict[Category, int]:
     """Rule 5: the union of the intervals clipped to [clip_start, clip_end), each minute given to the
     highest-priority category covering it. Overlaps are never counted twice."""
+    ranked = rank_minutes(((i.start, i.end, i.category.priority) for i in intervals), clip_start, clip_end)
+    return {category: ranked.get(category.priority, 0) for category in Category}
+
+
+def rank_minutes(
+    spans: Iterable[tuple[dt.datetime, dt.datetime, int]], clip_start: dt.datetime, clip_end: dt.datetime
+) -> dict[int, int]:
+    """The union of ``(start, end, rank)`` spans clipped to [clip_start, clip_end), in whole minutes,
+    each minute credited to the highest rank covering it: rule 5's union, for any ranking (categories;
+    review states in rule 8). The values add up to the union's length; absent ranks got no minute."""
     lo, hi = _minute(clip_start), _minute(clip_end)
     boundaries: list[tuple[int, int, int]] = []
-    for interval in intervals:
-        start, end = max(_minute(interval.start), lo), min(_minute(interval.end), hi)
+    for start_at, end_at, rank in spans:
+        start, end = max(_minute(start_at), lo), min(_minute(end_at), hi)
         if end > start:
-            priority = interval.category.priority
-            boundaries.append((start, 1, priority))
-            boundaries.append((end, -1, priority))
+            boundaries.append((start, 1, rank))
+            boundaries.append((end, -1, rank))
     boundaries.sort()
-    active = dict.fromkeys(_PRIORITY.values(), 0)
-    totals = dict.fromkeys(Category, 0)
-    by_priority = {c.priority: c for c in Category}
+    active: Counter[int] = Counter()
+    totals: Counter[int] = Counter()
     previous: int | None = None
-    for moment, delta, priority in boundaries:
+    for moment, delta, rank in boundaries:
         if previous is not None and moment > previous:
-            top = max((p for p, n in active.items() if n > 0), default=None)
+            top = max((r for r, n in active.items() if n > 0), default=None)
             if top is not None:
-                totals[by_priority[top]] += moment - previous
-        active[priority] += delta
+                totals[top] += moment - previous
+        active[rank] += delta
         previous = moment
-    return totals
+    return dict(totals)

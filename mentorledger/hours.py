@@ -1,20 +1,31 @@
 """Minutes per mentor from the ledger (rule 5), for the ``hours`` command and every report.
 
-One computation: per owner, the union of active entries clipped to the requested dates, each minute
-credited to the highest-priority category covering it.
+One computation: per owner, the union of counted entries clipped to the requested dates, each minute
+credited to the highest-priority category covering it. Counted entries are the active calendar entries
+their mentor did not exclude and the entries the mentor added by hand (rules 8 and 9, ``reviews``);
+each minute is also credited to one review state, so that confirmed + pending + manual = minutes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from mentorledger.config import Config, Window, normalize_email
-from mentorledger.counting import Category, Interval, allocate_minutes, clipped_minutes, window_bounds
+from mentorledger.counting import (
+    Category,
+    Interval,
+    allocate_minutes,
+    clipped_minutes,
+    rank_minutes,
+    window_bounds,
+)
 from mentorledger.errors import UserError
+from mentorledger.reviews import Evidence, Review, evidence_of, occurrence_review
 from mentorledger.store.ledger import Ledger, StoredEntry
+from mentorledger.store.manual import manual_entries
 from mentorledger.sync import calendar_ref
 
 
@@ -25,6 +36,10 @@ class MentorHours:
     minutes: int
     by_category: dict[Category, int]
     entries: int
+    # Rule 8 and 9: the same minutes by review state (see mentorledger.reviews); they add up to minutes.
+    confirmed_minutes: int = 0
+    pending_minutes: int = 0
+    manual_minutes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +57,9 @@ class HoursReport:
                     "minutes": m.minutes,
                     "by_category": {str(c): m.by_category.get(c, 0) for c in Category},
                     "entries": m.entries,
+                    "confirmed_minutes": m.confirmed_minutes,
+                    "pending_minutes": m.pending_minutes,
+                    "manual_minutes": m.manual_minutes,
                 }
                 for m in self.mentors
             ],
@@ -71,6 +89,18 @@ def one_copy_per_occurrence(entries: list[StoredEntry]) -> list[StoredEntry]:
     return list(best.values())
 
 
+def reviewed_occurrences(entries: list[StoredEntry]) -> list[StoredEntry]:
+    """One copy per occurrence (rule 5), carrying the review of the whole occurrence (rule 8): a
+    review belongs to the meeting, not to one of its copies."""
+    states: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for entry in entries:
+        states[(entry.owner, entry.event_key)].append(entry.review)
+    return [
+        replace(entry, review=occurrence_review(states[(entry.owner, entry.event_key)]))
+        for entry in one_copy_per_occurrence(entries)
+    ]
+
+
 def _rank(entry: StoredEntry) -> tuple[str, int, str]:
     return (entry.revision, entry.category.priority, entry.source_key)
 
@@ -91,6 +121,34 @@ def minutes_by_owner(
     return result
 
 
+def review_minutes_by_owner(
+    entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
+) -> dict[str, dict[Evidence, int]]:
+    """Per owner: the same overlap-free minutes as ``minutes_by_owner``, by review state (rule 8):
+    each minute to the highest-ranked state covering it, confirmed > pending > manual."""
+    by_owner: dict[str, list[StoredEntry]] = defaultdict(list)
+    for entry in one_copy_per_occurrence(entries):
+        by_owner[entry.owner].append(entry)
+    result: dict[str, dict[Evidence, int]] = {}
+    for owner, items in by_owner.items():
+        ranked = rank_minutes(((e.start, e.end, evidence_of(e).rank) for e in items), *bounds)
+        result[owner] = {state: ranked.get(state.rank, 0) for state in Evidence}
+    return result
+
+
+def counted_entries(
+    config: Config, ledger: Ledger, bounds: tuple[dt.datetime, dt.datetime], *, owner: str | None = None
+) -> list[StoredEntry]:
+    """Rules 8 and 9: the entries that count in [bounds): those of the configured calendars that
+    their mentor did not exclude, and the hand-made entries of people in the roster."""
+    keys = [calendar_ref(source).calendar_key for source in config.calendars]
+    calendar = reviewed_occurrences(ledger.entries(keys, *bounds, owner=owner, include_excluded=True))
+    calendar = [entry for entry in calendar if entry.review != Review.EXCLUDED]
+    roster = {owner} if owner else {person.email for person in config.people}
+    manual = [m.as_stored() for m in manual_entries(ledger, *bounds, owners=[owner] if owner else None)]
+    return calendar + [entry for entry in manual if entry.owner in roster]
+
+
 def compute_hours(
     config: Config,
     ledger: Ledger,
@@ -101,26 +159,43 @@ def compute_hours(
 ) -> HoursReport:
     window = resolve_window(config, start, end)
     bounds = window_bounds(window, config.tz)
-    keys = [calendar_ref(source).calendar_key for source in config.calendars]
     owner = normalize_email(mentor) if mentor else None
-    entries = ledger.entries(keys, *bounds, owner=owner)
+    return HoursReport(
+        window, mentor_rows(config, counted_entries(config, ledger, bounds, owner=owner), bounds)
+    )
+
+
+def mentor_rows(
+    config: Config, entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
+) -> list[MentorHours]:
+    """The rows of ``hours`` for these counted entries: busiest first."""
+    states = review_minutes_by_owner(entries, bounds)
     rows = []
     for email, (minutes, occurrences) in minutes_by_owner(entries, bounds).items():
         person = config.person(email)
+        state = states[email]
         rows.append(
-            MentorHours(email, person.name if person else email, sum(minutes.values()), minutes, occurrences)
+            MentorHours(
+                email,
+                person.name if person else email,
+                sum(minutes.values()),
+                minutes,
+                occurrences,
+                confirmed_minutes=state[Evidence.CONFIRMED],
+                pending_minutes=state[Evidence.PENDING],
+                manual_minutes=state[Evidence.MANUAL],
+            )
         )
     rows.sort(key=lambda m: (-m.minutes, m.email))
-    return HoursReport(window, rows)
+    return rows
 
 
 def ledger_entries(
     config: Config, ledger: Ledger, window: Window, *, mentor: str | None = None
 ) -> tuple[list[StoredEntry], tuple[dt.datetime, dt.datetime]]:
-    """The active entries of the configured calendars in ``window`` and the window's UTC bounds, for
-    reports that need a subset (one mentee, one group) put through ``minutes_by_owner``; the same
-    selection ``compute_hours`` makes."""
+    """The counted entries in ``window`` and the window's UTC bounds, for reports that need a subset
+    (one mentee, one group) put through ``minutes_by_owner``; the same selection ``compute_hours``
+    makes."""
     bounds = window_bounds(window, config.tz)
-    keys = [calendar_ref(source).calendar_key for source in config.calendars]
     owner = normalize_email(mentor) if mentor else None
-    return ledger.entries(keys, *bounds, owner=owner), bounds
+    return counted_entries(config, ledger, bounds, owner=owner), bounds

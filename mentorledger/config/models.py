@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
@@ -368,6 +369,50 @@ class SelfReported(_Model):
     first_generation: bool | None = None
 
 
+def _valid_web_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{value!r} is not an http(s) URL (for example https://mentoring.example.edu)")
+    return value.rstrip("/")
+
+
+class Oidc(_Model):
+    """OpenID Connect single sign-on for the web app (Entra ID, Okta, Google, Shibboleth's OIDC).
+
+    The client secret never goes here: MENTORLEDGER_OIDC_CLIENT_SECRET. ``email_claim`` names the ID
+    token claim that holds the person's address as listed in ``people`` (Entra ID often needs
+    ``preferred_username``)."""
+
+    metadata_url: Annotated[str, AfterValidator(_valid_web_url)]  # .../.well-known/openid-configuration
+    client_id: str = Field(min_length=1)
+    email_claim: str = Field(default="email", min_length=1)
+    scopes: list[str] = Field(default_factory=lambda: ["openid", "email", "profile"])
+    label: str = Field(default="Sign in with your institution", min_length=1)
+
+    @field_validator("scopes")
+    @classmethod
+    def _openid_scope(cls, value: list[str]) -> list[str]:
+        if "openid" not in value:
+            raise ValueError("scopes must include 'openid'")
+        return value
+
+
+class Web(_Model):
+    """The web app (``mentorledger web``): where it is reached, how long a sign-in lasts, SSO.
+
+    ``public_url`` is the address people use (https behind the institution's reverse proxy); sign-in
+    links in e-mails are built from it, never from a request's Host header. ``email_links: false``
+    leaves single sign-on as the only way in."""
+
+    public_url: Annotated[str | None, AfterValidator(_valid_web_url)] = None
+    session_hours: float = Field(default=12, gt=0, le=24 * 30)
+    email_links: bool = True
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
+    oidc: Oidc | None = None
+
+
 DEFAULT_FTE_BASIS_HOURS = 2080.0  # 40 h x 52 weeks: the common US full-time basis
 
 
@@ -390,6 +435,8 @@ class Config(SourceSettings):  # the sources' top-level keys: config/calendars.p
     holidays: HolidayCalendar | None = None
     closed_dates: list[dt.date] = Field(default_factory=list)
     imap: Imap | None = None
+    admins: list[Email] = Field(default_factory=list)  # faculty-affairs administrators (web app)
+    web: Web = Field(default_factory=Web)
 
     # Where the file was read from: relative calendar paths resolve against it. Not a YAML key.
     base_dir: Path = Field(default=Path(), exclude=True)

@@ -3,7 +3,8 @@
 Re-syncing a calendar compares the new entries with the stored ones by source key (rule 6):
 unchanged entries are not written at all; edited ones are updated; ones that disappeared from the
 window (deleted, cancelled, declined, no longer mentoring) are marked removed. Every change leaves an
-audit row. A sync that dies halfway leaves each calendar either fully old or fully new.
+audit row. A re-sync never touches a mentor's review, except that a confirmed entry whose meeting
+moved returns to pending (rule 8, audited in the review audit). A sync that dies halfway leaves each calendar either fully old or fully new.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from mentorledger.counting import Category, Entry
+from mentorledger.reviews import Review
 from mentorledger.sources.protocol import Cursor
 from mentorledger.store.concurrency import lock_calendar, upsert_entries
 from mentorledger.store.db import engine_for
-from mentorledger.store.schema import AuditRow, CalendarRow, CalendarRunRow, EntryRow
+from mentorledger.store.review_audit import times
+from mentorledger.store.schema import AuditRow, CalendarRow, CalendarRunRow, EntryRow, ReviewAuditRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,8 @@ class StoredEntry:
     participants: tuple[str, ...]
     review: str
     revision: str = ""
+    origin: str = "calendar"  # calendar | manual (rule 9: added by hand)
+    entry_id: int = 0  # the row's id: the web app's handle on an entry (0 for entries not yet stored)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +92,29 @@ def _snapshot(entry: Entry | EntryRow) -> dict[str, Any]:
     else:
         start, end, category, rule = entry.start_utc, entry.end_utc, entry.category, entry.rule
     return {"start": start.isoformat(), "end": end.isoformat(), "category": category, "rule": rule}
+
+
+def _confirmed_and_moved(row: EntryRow, entry: Entry) -> bool:
+    """Rule 8: a confirmed entry whose meeting moved goes back to pending (any other change, and any
+    other review state, is left as the mentor decided)."""
+    return row.review == Review.CONFIRMED and (row.start_utc, row.end_utc) != (entry.start, entry.end)
+
+
+def _back_to_pending(row: EntryRow, entry: Entry, run_id: str, at: dt.datetime) -> dict[str, Any]:
+    """The review audit's row for a confirmation the calendar undid by moving the meeting."""
+    return {
+        "batch": run_id,
+        "owner": row.owner,
+        "actor": "sync",
+        "at": at,
+        "action": "moved",
+        "target": "entry",
+        "event_key": row.event_key,
+        "manual_id": None,
+        "before": {"review": str(Review.CONFIRMED), **times(row.start_utc, row.end_utc)},
+        "after": {"review": str(Review.PENDING), **times(entry.start, entry.end)},
+        "reason": "the meeting moved on the calendar",
+    }
 
 
 def _audit(
@@ -135,10 +163,27 @@ class Ledger:
         *,
         owner: str | None = None,
         include_excluded: bool = False,
+        event_key: str | None = None,
     ) -> list[StoredEntry]:
-        """Active entries of these calendars that overlap [start, end)."""
+        """Active entries of these calendars that overlap [start, end) (of one owner, one occurrence).
+
+        Reads columns, not ORM objects: a mentor's year is thousands of rows, read on every page."""
         query = (
-            select(EntryRow, CalendarRow.calendar_key)
+            select(
+                EntryRow.owner,
+                CalendarRow.calendar_key,
+                EntryRow.source_key,
+                EntryRow.event_key,
+                EntryRow.start_utc,
+                EntryRow.end_utc,
+                EntryRow.category,
+                EntryRow.rule,
+                EntryRow.group_id,
+                EntryRow.participants,
+                EntryRow.review,
+                EntryRow.revision,
+                EntryRow.id,
+            )
             .join(CalendarRow, EntryRow.calendar_id == CalendarRow.id)
             .where(
                 EntryRow.status == "active",
@@ -152,23 +197,27 @@ class Ledger:
             query = query.where(EntryRow.owner == owner)
         if not include_excluded:
             query = query.where(EntryRow.review != "excluded")
+        if event_key is not None:
+            query = query.where(EntryRow.event_key == event_key)
+        categories = {str(c): c for c in Category}
         with Session(self.engine) as session:
             return [
                 StoredEntry(
-                    owner=row.owner,
-                    calendar_key=key,
-                    source_key=row.source_key,
-                    event_key=row.event_key,
-                    start=row.start_utc,
-                    end=row.end_utc,
-                    category=Category(row.category),
-                    rule=row.rule,
-                    group_id=row.group_id,
-                    participants=tuple(row.participants),
-                    review=row.review,
-                    revision=row.revision,
+                    owner=row[0],
+                    calendar_key=row[1],
+                    source_key=row[2],
+                    event_key=row[3],
+                    start=row[4],
+                    end=row[5],
+                    category=categories[row[6]],
+                    rule=row[7],
+                    group_id=row[8],
+                    participants=tuple(row[9]),
+                    review=row[10],
+                    revision=row[11],
+                    entry_id=row[12],
                 )
-                for row, key in session.execute(query)
+                for row in session.execute(query)
             ]
 
     # -- writing -------------------------------------------------------------------------------------
@@ -244,6 +293,7 @@ class Ledger:
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         audit: list[dict[str, Any]] = []
+        reviews: list[dict[str, Any]] = []
         for entry in upserts:
             row = stored.get(entry.source_key)
             values = {
@@ -273,7 +323,10 @@ class Ledger:
                 action = "created"
                 stats.created += 1
             elif row.status != "active" or row.fingerprint != entry.fingerprint:
-                updates.append({**values, "id": row.id})
+                moved = _confirmed_and_moved(row, entry)
+                updates.append({**values, "id": row.id, **({"review": Review.PENDING} if moved else {})})
+                if moved:
+                    reviews.append(_back_to_pending(row, entry, run.run_id, now))
                 action = "restored" if row.status != "active" else "updated"
                 stats.updated += 1
             else:
@@ -298,6 +351,8 @@ class Ledger:
             session.execute(update(EntryRow), updates)
         if audit:
             session.execute(insert(AuditRow), audit)
+        if reviews:
+            session.execute(insert(ReviewAuditRow), reviews)
         return stats
 
     def record_failure(self, ref: CalendarRef, *, run: RunRecord) -> None:

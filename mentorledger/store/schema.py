@@ -120,3 +120,94 @@ class CalendarRunRow(Base):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     dropped: Mapped[dict[str, Any]]
     problems: Mapped[list[str]]
+
+
+class ManualEntryRow(Base):
+    """Mentoring a mentor added by hand (rule 9): a phone call, an e-mail thread, a hallway consult.
+
+    ``note`` is private to the mentor: it is shown on their own pages only, never in a report, an
+    audit snapshot or a log. ``status`` is 'active' or 'removed' (a removed entry stays for the audit)."""
+
+    __tablename__ = "manual_entries"
+    __table_args__ = (Index("ix_manual_entries_owner_start", "owner", "start_utc"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(320))
+    start_utc: Mapped[dt.datetime]
+    end_utc: Mapped[dt.datetime]
+    how: Mapped[str] = mapped_column(String(16))  # phone | video | email | in_person
+    category: Mapped[str] = mapped_column(String(16))
+    mentee: Mapped[str | None] = mapped_column(String(320))
+    group_id: Mapped[str | None] = mapped_column(String(128))
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    created_at: Mapped[dt.datetime]
+    created_by: Mapped[str] = mapped_column(String(320))
+    updated_at: Mapped[dt.datetime]
+
+
+class ReviewAuditRow(Base):
+    """Every review action (rule 8) and manual change (rule 9): who, when, what, before and after.
+
+    ``batch`` groups the rows of one action (confirming a whole week is one batch), so that one undo
+    reverts exactly that action. ``actor`` is the person who acted, or ``sync`` when a moved meeting
+    sent a confirmed entry back to pending. Snapshots carry times, review state and category; never
+    titles and never the private note."""
+
+    __tablename__ = "review_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch: Mapped[str] = mapped_column(String(64), index=True)
+    owner: Mapped[str] = mapped_column(String(320), index=True)
+    actor: Mapped[str] = mapped_column(String(320))
+    at: Mapped[dt.datetime]
+    action: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(16))  # entry | manual
+    event_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    manual_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class LoginLinkRow(Base):
+    """A one-time sign-in link sent by e-mail: only the SHA-256 of its token is stored."""
+
+    __tablename__ = "web_login_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(320))
+    next_path: Mapped[str] = mapped_column(String(1024), default="/")
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+
+class LoginRequestRow(Base):
+    """One request for a sign-in link, for rate limits per address and per client (both hashed)."""
+
+    __tablename__ = "web_login_requests"
+    __table_args__ = (
+        Index("ix_web_login_requests_email_at", "email_hash", "at"),
+        Index("ix_web_login_requests_client_at", "client_hash", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime]
+    email_hash: Mapped[str] = mapped_column(String(64))
+    client_hash: Mapped[str] = mapped_column(String(64))
+
+
+class WebSessionRow(Base):
+    """A signed-in browser. The cookie carries the session id, signed; only its SHA-256 is stored, so
+    signing out (deleting the row) ends the session even for a copied cookie."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    method: Mapped[str] = mapped_column(String(16))  # link | oidc | demo
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]

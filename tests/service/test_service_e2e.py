@@ -90,6 +90,10 @@ def expected_mentors(version: int) -> list[dict[str, Any]]:
             "minutes": count * minutes,
             "by_category": {"group": 0, "mentee": count * minutes, "tag": 0},
             "entries": count,
+            # Rules 8 and 9: no one reviewed or added anything, so every minute awaits review.
+            "confirmed_minutes": 0,
+            "pending_minutes": count * minutes,
+            "manual_minutes": 0,
         }
         for i in range(CALENDARS)
     ]

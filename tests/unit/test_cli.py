@@ -52,12 +52,19 @@ def test_hours_json_has_the_spec_shape_with_one_row_per_counted_person(
         "minutes": 90,
         "by_category": {"group": 0, "mentee": 60, "tag": 30},
         "entries": 2,
+        # v2 keys (rules 8 and 9): nothing reviewed or added by hand yet, so everything is pending.
+        "confirmed_minutes": 0,
+        "pending_minutes": 90,
+        "manual_minutes": 0,
     }
     assert rows[CY] == {
         "email": CY,
         "minutes": 30,
         "by_category": {"group": 0, "mentee": 0, "tag": 30},
         "entries": 1,
+        "confirmed_minutes": 0,
+        "pending_minutes": 30,
+        "manual_minutes": 0,
     }
     assert set(rows) == {ANA, CY}
 

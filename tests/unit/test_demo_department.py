@@ -181,6 +181,10 @@ def _expected_rows() -> dict[str, dict[str, Any]]:
             "minutes": row["minutes"],
             "by_category": {"group": row["group"], "mentee": row["mentee"], "tag": row["tag"]},
             "entries": row["entries"],
+            # Freshly synced: nothing reviewed and nothing added by hand, so every minute is pending.
+            "confirmed_minutes": 0,
+            "pending_minutes": row["minutes"],
+            "manual_minutes": 0,
         }
         for name, row in EXPECTED.items()
     }
