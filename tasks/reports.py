@@ -10,17 +10,9 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from mentorledger.errors import UserError
-from mentorledger.reports.chair_data import build_chair_report
-from mentorledger.reports.delivery import chair_email_text, chair_messages, chairs_of
-from mentorledger.reports.dossier_data import build_dossier
-from mentorledger.reports.outputs import (
-    chair_summary_markdown,
-    chair_table,
-    dossier_summary_markdown,
-    dossier_table,
-    write_chair,
-    write_dossier,
-)
+from mentorledger.reports.delivery import chair_messages, chairs_of
+from mentorledger.reports.run import render_chair
+from mentorledger.reports.run import render_dossier as render_dossier_files
 from mentorledger.smtp import FROM_ENV, SmtpSender
 from mentorledger.store.ledger import Ledger
 from tasks.smtp import smtp_settings
@@ -43,27 +35,8 @@ def render_chair_report(
 ) -> dict[str, Any]:
     """Compute the report once and write every requested format."""
     config = cached_config(config_path)
-    report = build_chair_report(
-        config, Ledger.open(database_url), department, start=_day(date_from), end=_day(date_to)
-    )
-    files = write_chair(report, formats, out_dir)
-    subject, body = chair_email_text(report)
-    return {
-        "subject": subject,
-        "body": body,
-        "department": report.department,
-        "window": {"start": report.window.start.isoformat(), "end": report.window.end.isoformat()},
-        "files": {fmt: str(path) for fmt, path in files.items()},
-        "totals": {
-            "mentors": report.totals.mentors,
-            "minutes": report.totals.minutes,
-            "credited_minutes": report.totals.credited_minutes,
-            "uncredited_minutes": report.totals.uncredited_minutes,
-            "flagged": report.totals.flagged,
-        },
-        "markdown": chair_summary_markdown(report, files),
-        "table": chair_table(report),
-    }
+    ledger = Ledger.open(database_url, config_path=config.source_path)
+    return render_chair(config, ledger, department, _day(date_from), _day(date_to), formats, out_dir)
 
 
 @task(name="email-chair-report", cache_policy=NO_CACHE)
@@ -99,15 +72,5 @@ def render_dossier(
     database_url: str | None,
 ) -> dict[str, Any]:
     config = cached_config(config_path)
-    summary = build_dossier(
-        config, Ledger.open(database_url), mentor, start=_day(date_from), end=_day(date_to)
-    )
-    files = write_dossier(summary, formats, out_dir)
-    return {
-        "mentor": summary.email,
-        "window": {"start": summary.window.start.isoformat(), "end": summary.window.end.isoformat()},
-        "files": {fmt: str(path) for fmt, path in files.items()},
-        "minutes": summary.minutes,
-        "markdown": dossier_summary_markdown(summary, files),
-        "table": dossier_table(summary),
-    }
+    ledger = Ledger.open(database_url, config_path=config.source_path)
+    return render_dossier_files(config, ledger, mentor, _day(date_from), _day(date_to), formats, out_dir)

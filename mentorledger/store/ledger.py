@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
@@ -142,9 +143,10 @@ class Ledger:
         self.engine = engine
 
     @classmethod
-    def open(cls, url: str | None = None) -> Ledger:
-        """The ledger at ``url`` (default: MENTORLEDGER_DATABASE_URL, else ./var/), migrated to head."""
-        return cls(engine_for(url))
+    def open(cls, url: str | None = None, *, config_path: Path | None = None) -> Ledger:
+        """The ledger at ``url``, else the one ``store.location`` picks for the configuration at
+        ``config_path`` (MENTORLEDGER_DATABASE_URL, MENTORLEDGER_HOME, beside the file), migrated to head."""
+        return cls(engine_for(url, config_path=config_path))
 
     # -- reading -------------------------------------------------------------------------------------
 
