@@ -1,7 +1,8 @@
 """Minutes per mentor from the ledger (rule 5), for the ``hours`` command and every report.
 
-One computation: per owner, the union of active entries clipped to the requested dates, each minute
-credited to the highest-priority category covering it.
+One computation: per owner, the union of the counted entries clipped to the requested dates, each
+minute credited to the highest-priority category covering it. Counted entries are those that ended by
+the as-of instant inside their calendar's coverage (rules 7 and 10, ``mentorledger.coverage``).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from typing import Any
 
 from mentorledger.config import Config, Window, normalize_email
 from mentorledger.counting import Category, Interval, allocate_minutes, clipped_minutes, window_bounds
+from mentorledger.coverage import split_counted
 from mentorledger.errors import UserError
-from mentorledger.store.ledger import Ledger, StoredEntry
+from mentorledger.store.ledger import CalendarRef, Ledger, StoredEntry
 from mentorledger.sync import calendar_ref
 
 
@@ -31,10 +33,12 @@ class MentorHours:
 class HoursReport:
     window: Window
     mentors: list[MentorHours]
+    as_of: dt.datetime | None = None  # meetings that ended by then count (rule 7)
 
     def as_json(self) -> dict[str, Any]:
-        """The SPEC's shape for ``hours --format json``."""
+        """The SPEC's shape for ``hours --format json``, plus the top-level ``as_of`` of v2."""
         return {
+            "as_of": self.as_of.isoformat() if self.as_of else None,
             "window": {"start": self.window.start.isoformat(), "end": self.window.end.isoformat()},
             "mentors": [
                 {
@@ -98,12 +102,11 @@ def compute_hours(
     start: dt.date | None = None,
     end: dt.date | None = None,
     mentor: str | None = None,
+    as_of: dt.datetime | None = None,
 ) -> HoursReport:
     window = resolve_window(config, start, end)
-    bounds = window_bounds(window, config.tz)
-    keys = [calendar_ref(source).calendar_key for source in config.calendars]
-    owner = normalize_email(mentor) if mentor else None
-    entries = ledger.entries(keys, *bounds, owner=owner)
+    as_of = as_of or dt.datetime.now(dt.UTC)
+    entries, bounds = ledger_entries(config, ledger, window, mentor=mentor, as_of=as_of)
     rows = []
     for email, (minutes, occurrences) in minutes_by_owner(entries, bounds).items():
         person = config.person(email)
@@ -111,16 +114,33 @@ def compute_hours(
             MentorHours(email, person.name if person else email, sum(minutes.values()), minutes, occurrences)
         )
     rows.sort(key=lambda m: (-m.minutes, m.email))
-    return HoursReport(window, rows)
+    return HoursReport(window, rows, as_of=as_of)
 
 
 def ledger_entries(
-    config: Config, ledger: Ledger, window: Window, *, mentor: str | None = None
+    config: Config,
+    ledger: Ledger,
+    window: Window,
+    *,
+    mentor: str | None = None,
+    as_of: dt.datetime | None = None,
 ) -> tuple[list[StoredEntry], tuple[dt.datetime, dt.datetime]]:
-    """The active entries of the configured calendars in ``window`` and the window's UTC bounds, for
-    reports that need a subset (one mentee, one group) put through ``minutes_by_owner``; the same
-    selection ``compute_hours`` makes."""
+    """The counted entries of the configured calendars in ``window`` (ended by ``as_of``, default now,
+    inside their calendar's coverage) and the window's UTC bounds: the selection ``compute_hours``
+    makes, for reports that put a subset (one mentee, one group) through ``minutes_by_owner``."""
     bounds = window_bounds(window, config.tz)
-    keys = [calendar_ref(source).calendar_key for source in config.calendars]
+    keys = configured_calendar_keys(config)
     owner = normalize_email(mentor) if mentor else None
-    return ledger.entries(keys, *bounds, owner=owner), bounds
+    entries = ledger.entries(keys, *bounds, owner=owner)
+    spans = {key: c.spans for key, c in ledger.coverage(keys).items()}
+    counted, _ = split_counted(entries, spans, as_of or dt.datetime.now(dt.UTC))
+    return counted, bounds
+
+
+def configured_calendars(config: Config) -> list[CalendarRef]:
+    """The ledger's identity of every configured calendar, in configuration order."""
+    return [calendar_ref(source) for source in config.calendars]
+
+
+def configured_calendar_keys(config: Config) -> list[str]:
+    return [ref.calendar_key for ref in configured_calendars(config)]

@@ -9,7 +9,7 @@ audit row. A sync that dies halfway leaves each calendar either fully old or ful
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,8 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from mentorledger.counting import Category, Entry
+from mentorledger.coverage import CalendarCoverage
+from mentorledger.store import coverage
 from mentorledger.store.concurrency import lock_calendar, upsert_entries
 from mentorledger.store.db import engine_for
 from mentorledger.store.schema import AuditRow, CalendarRow, CalendarRunRow, EntryRow
@@ -111,13 +113,14 @@ def _audit(
 
 
 class Ledger:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, clock: Callable[[], dt.datetime] = _now) -> None:
         self.engine = engine
+        self.clock = clock  # when a sync finished: stamps last success, failures and coverage
 
     @classmethod
-    def open(cls, url: str | None = None) -> Ledger:
+    def open(cls, url: str | None = None, *, clock: Callable[[], dt.datetime] = _now) -> Ledger:
         """The ledger at ``url`` (default: MENTORLEDGER_DATABASE_URL, else ./var/), migrated to head."""
-        return cls(engine_for(url))
+        return cls(engine_for(url), clock=clock)
 
     # -- reading -------------------------------------------------------------------------------------
 
@@ -126,9 +129,17 @@ class Ledger:
             row = session.scalar(select(CalendarRow).where(CalendarRow.calendar_key == calendar_key))
             if row is None:
                 return None
+            if not coverage.window_known(row):
+                # Synced before coverage was recorded: no validators or token, so the next sync is a
+                # full one and records the window it covers.
+                return CalendarState(rules_fingerprint=row.rules_fingerprint)
             return CalendarState(
                 row.etag, row.last_modified, row.content_hash, row.rules_fingerprint, row.sync_token
             )
+
+    def coverage(self, calendar_keys: Collection[str]) -> dict[str, CalendarCoverage]:
+        """What the successful syncs of these calendars covered, and their sync health."""
+        return coverage.load_coverage(self.engine, calendar_keys)
 
     def entries(
         self,
@@ -200,7 +211,7 @@ class Ledger:
                 if key not in wanted and row.start_utc < end and row.end_utc > start
             ]
             stats = self._write(session, calendar.id, stored, entries, vanished, run)
-            self._finish(session, calendar, run, stats, state=state, success=True)
+            self._finish(session, calendar, run, stats, state=state, success=True, window=window)
         return stats
 
     def apply_changes(
@@ -242,7 +253,7 @@ class Ledger:
     ) -> ApplyStats:
         """Create, update, restore and remove entries against what is ``stored``, with an audit row for
         each change; an entry whose fingerprint is unchanged is not written at all."""
-        now = _now()
+        now = self.clock()
         stats = ApplyStats()
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
@@ -332,8 +343,8 @@ class Ledger:
             row.label, row.owner = ref.label, ref.owner
         return row
 
-    @staticmethod
     def _finish(
+        self,
         session: Session,
         calendar: CalendarRow,
         run: RunRecord,
@@ -341,8 +352,11 @@ class Ledger:
         *,
         state: CalendarState | None,
         success: bool,
+        window: tuple[dt.datetime, dt.datetime] | None = None,
     ) -> None:
-        now = _now()
+        """The one place a calendar's sync ends, successful or not: sync state, health, coverage
+        (``window``: the counting window of a full sync; None reuses the last full sync's) and the run."""
+        now = self.clock()
         calendar.last_attempt_at = now
         if success:
             assert state is not None
@@ -356,9 +370,11 @@ class Ledger:
             calendar.last_success_at = now
             calendar.consecutive_failures = 0
             calendar.last_error = None if run.outcome != "partial" else run.error
+            coverage.record_success(session, calendar, window, now)
         else:
             calendar.consecutive_failures = (calendar.consecutive_failures or 0) + 1
             calendar.last_error = run.error
+            coverage.record_failure(calendar, now)
         session.add(
             CalendarRunRow(
                 run_id=run.run_id,

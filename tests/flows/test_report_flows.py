@@ -168,8 +168,11 @@ def test_demo_step_writes_each_departments_report_and_the_busiest_mentors_dossie
     _demo_reports(synced.config, report, database_url=database_url, out_dir=out)
     names = sorted(p.name for p in out.iterdir())
     window = f"{synced.config.window.start}-{synced.config.window.end}"
-    # departments: lists only Pediatrics; the busiest mentor is Sam (Surgery, 100 h)
+    # departments: lists only Pediatrics; the busiest mentor is Sam (Surgery, 100 h); the school
+    # roll-up and the JSON summaries cover every department
     assert names == sorted(
         [f"effort-pediatrics-{window}.{ext}" for ext in ("csv", "html", "pdf", "xlsx")]
+        + [f"effort-school-{window}.{ext}" for ext in ("csv", "html", "pdf", "xlsx")]
+        + [f"mentor-summaries-{window}.json"]
         + [f"dossier-sam-{window}.{ext}" for ext in ("docx", "md", "pdf")]
     )
