@@ -153,6 +153,7 @@ class PeriodCoverage:
     data_through: dt.datetime | None  # the end of what is known; None when nothing is
     months_with_data: int
     months: int  # calendar months of the period that had begun by the as-of instant
+    until: dt.datetime | None = None  # the end of the part of the period looked at (as-of or its end)
 
     @property
     def has_data(self) -> bool:
@@ -193,12 +194,12 @@ def period_coverage(
     days = _days(window, stop, tz)
     months = len({(d.year, d.month) for d in days})
     if not union:
-        return PeriodCoverage(Extent.NONE, None, 0, months)
+        return PeriodCoverage(Extent.NONE, None, 0, months, stop)
     through = min(spans[-1][1] for spans in per_calendar if spans)
     covered = [d for d in days if _touches(union, d, tz, stop)]
     with_data = {(d.year, d.month) for d in covered if _day_start(d, tz) < through}
     complete = len(covered) == len(days) and last_instant_date(through, tz) >= last_instant_date(stop, tz)
-    return PeriodCoverage(Extent.FULL if complete else Extent.PARTIAL, through, len(with_data), months)
+    return PeriodCoverage(Extent.FULL if complete else Extent.PARTIAL, through, len(with_data), months, stop)
 
 
 def _day_start(day: dt.date, tz: ZoneInfo) -> dt.datetime:

@@ -38,16 +38,22 @@ def data_uri(figure: Figure) -> str:
     return "data:image/png;base64," + base64.b64encode(png(figure)).decode("ascii")
 
 
-def _legend_above(axes: Axes, columns: int) -> None:
-    """A legend in a row above the plot, outside the axes: it cannot hide any data."""
+def _legend_above(axes: Axes, columns: int, title: str) -> None:
+    """The title, and under it a legend in one row just above the plot, outside the axes: it cannot
+    hide a bar, a line or a label. Offsets are in points, so they hold for a chart of any height."""
     axes.legend(
         loc="lower left",
-        bbox_to_anchor=(0.0, 1.02),
+        bbox_to_anchor=(0.0, 1.0),
         ncols=columns,
         fontsize=8,
         frameon=False,
-        borderaxespad=0,
+        borderaxespad=0.4,
+        handlelength=1.6,
     )
+    axes.set_title(title, fontsize=10, pad=LEGEND_ROOM)
+
+
+LEGEND_ROOM = 24  # points between the plot and its title, where the legend sits
 
 
 def figure_lorenz(points: Sequence[tuple[float, float]], gini: float) -> Figure:
@@ -60,8 +66,7 @@ def figure_lorenz(points: Sequence[tuple[float, float]], gini: float) -> Figure:
     axes.set_ylim(0, 1)
     axes.set_xlabel("share of mentors (fewest hours first)")
     axes.set_ylabel("share of mentoring hours")
-    axes.set_title(f"Lorenz curve (Gini {gini:.3f})", fontsize=10, pad=24)
-    _legend_above(axes, 2)
+    _legend_above(axes, 2, f"Lorenz curve (Gini {gini:.3f})")
     axes.grid(alpha=0.3)
     return figure
 
@@ -84,8 +89,7 @@ def figure_mentor_bars(
     title = "Mentoring hours per mentor"
     if total > MAX_BARS:
         title = f"{title} (the {MAX_BARS} largest of {total})"
-    axes.set_title(title, fontsize=10, pad=22)
-    _legend_above(axes, 2)
+    _legend_above(axes, 2, title)
     axes.grid(axis="x", alpha=0.3)
     return figure
 
@@ -120,12 +124,13 @@ def figure_months(
         )
     top = max([*counted, *scheduled, 1.0])
     axes.set_ylim(0, top * 1.15)
-    for position, value in zip(positions, hours, strict=True):
+    marks = missing or ["no data"] * len(labels)
+    for position, value, mark in zip(left, hours, marks, strict=True):
         if value is None:
             axes.text(
                 position,
                 top * 0.02,
-                "no data",
+                mark,
                 rotation=90,
                 ha="center",
                 va="bottom",
@@ -134,8 +139,7 @@ def figure_months(
             )
     axes.set_xticks(positions, labels=list(labels), rotation=45, ha="right", fontsize=7)
     axes.set_ylabel("hours")
-    axes.set_title(title, fontsize=10, pad=22)
-    _legend_above(axes, 2)
+    _legend_above(axes, 2, title)
     axes.grid(axis="y", alpha=0.3)
     return figure
 

@@ -118,6 +118,9 @@ def coverage_note(coverage: PeriodCoverage, tz: ZoneInfo) -> str:
     if coverage.extent is Extent.NONE or coverage.data_through is None:
         return NO_DATA
     months = f"data for {coverage.months_with_data} of {coverage.months} months"
+    until = coverage.until
+    if until is not None and last_instant_date(coverage.data_through, tz) >= last_instant_date(until, tz):
+        return months  # a gap earlier in the period; the data runs to the end
     return f"{months}, through {through(coverage.data_through, tz)}"
 
 
