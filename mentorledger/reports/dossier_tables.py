@@ -16,6 +16,7 @@ from mentorledger.reports.formatting import (
     hours_or_blank,
     label,
     money,
+    month_hours,
     sync_text,
     through,
 )
@@ -71,7 +72,11 @@ def hours_by_month(s: DossierSummary) -> Table:
     return Table(
         ["Month", "Hours", "Scheduled hours (not counted)"],
         [
-            [m.label, hours(m.minutes), hours(m.scheduled_minutes) if m.scheduled_minutes else ""]
+            [
+                m.label,
+                month_hours(m.minutes, m.begun),
+                hours(m.scheduled_minutes) if m.scheduled_minutes else "",
+            ]
             for m in s.months
         ],
     )

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import threading
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -63,10 +66,54 @@ class Case:
     ledger: Ledger
 
 
-def write_case(root: Path) -> Path:
-    """The case's files under ``root``, with the 40-mentor Medicine department added."""
+@dataclass
+class Feed:
+    """Ben's calendar as a feed on a loopback server, until it starts failing (503)."""
+
+    body: bytes
+    failing: bool = False
+    url: str = ""
+    requests: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def ben_feed() -> Iterator[Feed]:
+    feed = Feed((CASE / "calendars" / "ben.ics").read_bytes())
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            feed.requests.append(self.path)
+            if feed.failing:
+                self.send_error(503, "calendar server down")
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/calendar")
+            self.end_headers()
+            self.wfile.write(feed.body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    feed.url = f"http://127.0.0.1:{server.server_port}/ben.ics"
+    try:
+        yield feed
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def write_case(root: Path, ben_url: str) -> Path:
+    """The case's files under ``root``, Ben's calendar at ``ben_url``, and the 40-mentor Medicine
+    department added."""
     shutil.copytree(CASE, root)
     data = yaml.safe_load((root / "department.yaml").read_text(encoding="utf-8"))
+    for calendar in data["calendars"]:
+        if calendar["owner"] == "ben@case.example.edu":
+            calendar["ics"] = ben_url
     for i in range(1, MEDICINE + 1):
         (root / "calendars" / f"m{i:02d}.ics").write_text(_medicine_calendar(i), encoding="utf-8")
         data["people"].append(
@@ -90,19 +137,21 @@ def _sync(
     sources = [
         c for c in config.calendars if (owners is None or c.owner in owners) and c.owner not in exclude
     ]
-    outcomes = sync_batch(SyncContext(config=config, ledger=ledger, run_id=uuid.uuid4().hex), sources)
-    return [o.outcome for o in outcomes]
+    context = SyncContext(config=config, ledger=ledger, run_id=uuid.uuid4().hex, sleep=lambda _s: None)
+    return [o.outcome for o in sync_batch(context, sources)]
 
 
-def sync_case(config_path: Path, database_url: str) -> Case:
-    """The timeline of expected.yaml: Ben syncs on Jan 15, then fails; everyone else but Eve syncs
-    after the as-of date; Eve's calendar never syncs."""
-    config = load_config(config_path)
+def sync_case(root: Path, database_url: str) -> Case:
+    """Write the case under ``root`` and sync it on the timeline of expected.yaml: Ben's feed syncs on
+    Jan 15, then fails; everyone else but Eve syncs after the as-of date; Eve's never syncs."""
     ben = "ben@case.example.edu"
-    assert _sync(config, database_url, BEN_LAST_SYNC, [ben]) == ["synced"]
-    (config_path.parent / "calendars" / "ben.ics").unlink()
-    assert _sync(config, database_url, BEN_FAILS, [ben]) == ["failed"]
-    outcomes = _sync(config, database_url, EVERYONE_SYNCS, None, exclude=["eve@case.example.edu"])
+    with ben_feed() as feed:
+        config_path = write_case(root, feed.url)
+        config = load_config(config_path)
+        assert _sync(config, database_url, BEN_LAST_SYNC, [ben]) == ["synced"]
+        feed.failing = True
+        assert _sync(config, database_url, BEN_FAILS, [ben]) == ["failed"]
+        outcomes = _sync(config, database_url, EVERYONE_SYNCS, None, exclude=["eve@case.example.edu"])
     assert sorted(set(outcomes)) == ["failed", "synced"]
     assert outcomes.count("failed") == 1
     return Case(config_path, config, Ledger.open(database_url))

@@ -54,10 +54,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("calendar_coverage", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_calendar_coverage_calendar_id"))
+    op.drop_index("ix_calendar_coverage_calendar_id", table_name="calendar_coverage")
     op.drop_table("calendar_coverage")
-    with op.batch_alter_table("calendars", schema=None) as batch_op:
-        batch_op.drop_column("failing_since")
-        batch_op.drop_column("synced_window_end")
-        batch_op.drop_column("synced_window_start")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): a batch copy of `calendars` would drop the
+    # old table, and with foreign keys on, SQLite would cascade that to every entry and run.
+    for column in ("failing_since", "synced_window_end", "synced_window_start"):
+        op.drop_column("calendars", column)
