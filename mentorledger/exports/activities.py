@@ -1,5 +1,6 @@
 """Mentoring activities as faculty-activity systems record them: one row per mentor per mentee
-relationship or peer group per academic year, with the role and the hours of that year.
+relationship or peer group per academic year, with the role and the hours of that year; meetings
+counted by a tag (no mentee or group) make one "other mentoring" row, so no counted hour is lost.
 
 Built from the dossier computation for each academic year (``dossier_summary``), so the hours of a
 row are the dossier's: one-on-one time with that mentee, or time in that group's sessions. A year no
@@ -25,16 +26,17 @@ ROLE_OF_KIND = {
 ROLE_IN_GROUP = {"founder": "Group founder", "facilitator": "Group facilitator", "member": "Group member"}
 RELATIONSHIP = "Mentoring relationship"
 GROUP = "Peer-mentoring group"
+OTHER = "Other mentoring"  # meetings counted by a tag or keyword: no mentee or group to hang them on
 
 
 @dataclass(frozen=True, slots=True)
 class ActivityRow:
     person: Person
     year: Window  # the academic year, clipped to the export period
-    activity: str  # RELATIONSHIP or GROUP
+    activity: str  # RELATIONSHIP, GROUP or OTHER
     role: str
-    kind: str  # the relationship kind code, or "group"
-    counterpart: str  # the mentee's pseudonym (or name, with consent), or the group's name
+    kind: str  # the relationship kind code, "group" or "other"
+    counterpart: str  # the mentee's pseudonym (or name, with consent), the group's name, or ""
     mentee_stage: str
     start: dt.date  # of the activity within the year
     end: dt.date
@@ -102,4 +104,22 @@ def _year_rows(view: LedgerView, person: Person, year: Window) -> list[ActivityR
         for g in summary.groups
         if g.sessions or g.minutes is None  # a group that did not meet that year is no activity
     ]
+    tagged = summary.period.category("tag")
+    if tagged:
+        rows.append(
+            ActivityRow(
+                person=person,
+                year=year,
+                activity=OTHER,
+                role="Mentor",
+                kind="other",
+                counterpart="",
+                mentee_stage="",
+                start=year.start,
+                end=max(year.start, last),
+                minutes=tagged,
+                sessions=None,
+                coverage=coverage,
+            )
+        )
     return rows

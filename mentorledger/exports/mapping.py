@@ -42,6 +42,8 @@ def _description(row: ActivityRow) -> str:
     logged = "no data on hours" if row.minutes is None else f"{hours(row.minutes)} h logged from calendars"
     if row.kind == "group":
         return f"{row.role}, {row.counterpart}: {logged}"
+    if row.kind == "other":
+        return f"Other mentoring meetings (marked as mentoring, no assigned mentee or group): {logged}"
     stage = f" ({row.mentee_stage})" if row.mentee_stage else ""
     return f"{row.role} of {row.counterpart}{stage}: {logged}"
 
@@ -66,8 +68,8 @@ FIELDS: dict[str, Callable[[ActivityRow], str]] = {
     "end_day": lambda r: str(r.end.day),
     "activity": lambda r: r.activity,
     "role": lambda r: r.role,
-    "relationship_kind": lambda r: "" if r.kind == "group" else r.kind.replace("_", "-"),
-    "mentee": lambda r: "" if r.kind == "group" else r.counterpart,
+    "relationship_kind": lambda r: "" if r.kind in ("group", "other") else r.kind.replace("_", "-"),
+    "mentee": lambda r: "" if r.kind in ("group", "other") else r.counterpart,
     "mentee_stage": lambda r: r.mentee_stage,
     "group": lambda r: r.counterpart if r.kind == "group" else "",
     "hours": _hours,

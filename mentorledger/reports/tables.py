@@ -77,12 +77,17 @@ def faculty(report: ChairReport) -> Table:
     def fte(r: FacultyRow) -> float | None:
         return None if r.minutes is None else fte_equivalent(r.minutes, window, basis)
 
+    def data_through(r: FacultyRow) -> str:
+        known = r.current.coverage.data_through
+        return "" if known is None else through(min(known, report.data_through), tz)
+
     columns: list[Column[FacultyRow]] = [
         Column("Name", Kind.TEXT, lambda r: r.name),
         Column("E-mail", Kind.TEXT, lambda r: r.email),
         Column("Rank", Kind.LABEL, lambda r: r.rank),
         Column("Calendar", Kind.TEXT, lambda r: sync_text(r.sync, tz)),
         Column("Data", Kind.TEXT, lambda r: coverage_note(r.current.coverage, tz) or "full period"),
+        Column("Data through", Kind.TEXT, data_through),
         Column("Hours", Kind.HOURS, lambda r: r.minutes),
         Column("Minutes", Kind.MINUTES, lambda r: r.minutes),
         Column("Group hours", Kind.HOURS, _category("group")),
