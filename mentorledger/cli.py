@@ -178,38 +178,50 @@ def _period(date_from: dt.datetime | None, date_to: dt.datetime | None) -> tuple
     return (start.isoformat() if start else None, end.isoformat() if end else None)
 
 
+ChairFormats = Annotated[
+    list[ChairFormat] | None, typer.Option("--format", help="html, pdf, xlsx or csv; repeat for several.")
+]
+ReportOut = Annotated[Path, typer.Option("--out", help="Directory for the report files.")]
+
+
+def _report_parameters(
+    loaded: Config,
+    date_from: dt.datetime | None,
+    date_to: dt.datetime | None,
+    formats: list[Any] | None,
+    out_dir: Path,
+    as_of: str | None,
+) -> dict[str, Any]:
+    """The parameters every report flow takes, checked here so a mistake is one line, not a failed run."""
+    start, end = _period(date_from, date_to)
+    return {
+        "config_path": str(loaded.source_path),
+        "date_from": start,
+        "date_to": end,
+        "formats": [str(f) for f in formats] if formats else None,
+        "out_dir": str(out_dir),
+        "database_url": None,
+        "as_of": as_of_parameter(resolve_as_of(as_of, loaded.tz)),
+    }
+
+
 @report_app.command("chair")
 def report_chair(
     config: ConfigOption,
     department: Annotated[str, typer.Option("--department", help="Department name as in people.")],
     date_from: DateFrom = None,
     date_to: DateTo = None,
-    formats: Annotated[
-        list[ChairFormat] | None, typer.Option("--format", help="html, pdf, xlsx or csv; repeat for several.")
-    ] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Directory for the report files.")] = Path(
-        "out/reports"
-    ),
+    formats: ChairFormats = None,
+    out_dir: ReportOut = Path("out/reports"),
     as_of: AsOf = None,
 ) -> None:
     """A department's mentoring effort report for its chair (default: every format)."""
     from mentorledger.reports.chair_data import department_people
 
     loaded = load_config(config)
-    start, end = _period(date_from, date_to)
+    parameters = _report_parameters(loaded, date_from, date_to, formats, out_dir, as_of)
     department_people(loaded, department)  # a wrong name is one line here, not a failed flow run
-    result = _run_report_flow(
-        "effort",
-        config_path=str(loaded.source_path),
-        department=department,
-        date_from=start,
-        date_to=end,
-        formats=[str(f) for f in formats] if formats else None,
-        out_dir=str(out_dir),
-        database_url=None,
-        as_of=as_of_parameter(resolve_as_of(as_of, loaded.tz)),
-    )
-    _print_written(result)
+    _print_written(_run_report_flow("effort", department=department, **parameters))
 
 
 @report_app.command("school")
@@ -217,30 +229,16 @@ def report_school(
     config: ConfigOption,
     date_from: DateFrom = None,
     date_to: DateTo = None,
-    formats: Annotated[
-        list[ChairFormat] | None, typer.Option("--format", help="html, pdf, xlsx or csv; repeat for several.")
-    ] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Directory for the report files.")] = Path(
-        "out/reports"
-    ),
+    formats: ChairFormats = None,
+    out_dir: ReportOut = Path("out/reports"),
     as_of: AsOf = None,
 ) -> None:
     """Every department side by side, for faculty affairs and deans (default: every format)."""
     loaded = load_config(config)
-    start, end = _period(date_from, date_to)
+    parameters = _report_parameters(loaded, date_from, date_to, formats, out_dir, as_of)
     if not loaded.people:
         raise UserError(f"{config} lists no people, so there is no department to report on")
-    result = _run_report_flow(
-        "school",
-        config_path=str(loaded.source_path),
-        date_from=start,
-        date_to=end,
-        formats=[str(f) for f in formats] if formats else None,
-        out_dir=str(out_dir),
-        database_url=None,
-        as_of=as_of_parameter(resolve_as_of(as_of, loaded.tz)),
-    )
-    _print_written(result)
+    _print_written(_run_report_flow("school", **parameters))
 
 
 @report_app.command("dossier")
@@ -261,23 +259,12 @@ def report_dossier(
     from mentorledger.reports.dossier_data import dossier_window
 
     loaded = load_config(config)
-    start, end = _period(date_from, date_to)
+    parameters = _report_parameters(loaded, date_from, date_to, formats, out_dir, as_of)
     person = loaded.person(mentor)
     if person is None:
         raise UserError(f"--mentor {mentor} is not in people of {config}; check the address")
     dossier_window(loaded, person, _date(date_from), _date(date_to))
-    result = _run_report_flow(
-        "dossier",
-        config_path=str(loaded.source_path),
-        mentor=mentor,
-        date_from=start,
-        date_to=end,
-        formats=[str(f) for f in formats] if formats else None,
-        out_dir=str(out_dir),
-        database_url=None,
-        as_of=as_of_parameter(resolve_as_of(as_of, loaded.tz)),
-    )
-    _print_written(result)
+    _print_written(_run_report_flow("dossier", mentor=mentor, **parameters))
 
 
 def _run_report_flow(which: str, **parameters: Any) -> dict[str, Any]:

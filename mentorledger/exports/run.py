@@ -8,15 +8,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from mentorledger.config import Config, Window
+from mentorledger.config import Config
 from mentorledger.errors import UserError
 from mentorledger.exports.activities import ActivityRow, activity_rows
 from mentorledger.exports.far import far_file_name, far_text
 from mentorledger.exports.mapping import FarMapping, WatermarkMapping, default_mapping, load_mapping
 from mentorledger.exports.summaries import check, summaries_document
 from mentorledger.exports.watermark import endpoint_from_environment, send, watermark_xml
-from mentorledger.hours import resolve_window
-from mentorledger.reports.basis import LedgerView
+from mentorledger.reports.basis import LedgerView, load_view
 from mentorledger.store.ledger import Ledger
 
 FAR_MAPPING = "far-mentoring.yaml"
@@ -40,13 +39,6 @@ def target(out: Path, default_name: str) -> Path:
     return path
 
 
-def _view(
-    config: Config, ledger: Ledger, start: dt.date | None, end: dt.date | None, as_of: dt.datetime | None
-) -> tuple[LedgerView, Window]:
-    window = resolve_window(config, start, end)
-    return LedgerView.load(config, ledger, [window], as_of), window
-
-
 def export_json(
     config: Config,
     ledger: Ledger,
@@ -56,7 +48,7 @@ def export_json(
     end: dt.date | None = None,
     as_of: dt.datetime | None = None,
 ) -> Exported:
-    view, window = _view(config, ledger, start, end, as_of)
+    view, window = load_view(config, ledger, start=start, end=end, as_of=as_of)
     document = summaries_document(view, window)
     check(document)
     path = target(out, f"mentor-summaries-{window.start}-{window.end}.json")
@@ -67,7 +59,7 @@ def export_json(
 def _rows(
     config: Config, ledger: Ledger, start: dt.date | None, end: dt.date | None, as_of: dt.datetime | None
 ) -> tuple[list[ActivityRow], LedgerView]:
-    view, window = _view(config, ledger, start, end, as_of)
+    view, window = load_view(config, ledger, start=start, end=end, as_of=as_of)
     return activity_rows(view, window), view
 
 

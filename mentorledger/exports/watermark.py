@@ -37,11 +37,13 @@ PASSWORD_ENV = "MENTORLEDGER_WATERMARK_PASSWORD"
 CONTENT_TYPE = "text/xml; charset=utf-8"
 
 
-class NotImported(UserError):
+class ImportRefusedError(UserError):
     """Faculty Success could not be reached or refused the import: the file is written, the records are
     not in Watermark (exit status 1, like a calendar that could not be synced)."""
 
     exit_code = 1
+
+
 TIMEOUT_SECONDS = 60.0
 
 
@@ -105,7 +107,7 @@ def send(xml: bytes, endpoint: Endpoint, *, client: httpx.Client | None = None) 
             auth=(endpoint.username, endpoint.password),
         )
     except httpx.HTTPError as exc:
-        raise NotImported(
+        raise ImportRefusedError(
             f"Watermark at {endpoint.shown} could not be reached ({exc.__class__.__name__}); check "
             f"{URL_ENV} and the network, then send again"
         ) from None
@@ -113,12 +115,12 @@ def send(xml: bytes, endpoint: Endpoint, *, client: httpx.Client | None = None) 
         if owned:
             http.close()
     if response.status_code in (401, 403):
-        raise NotImported(
+        raise ImportRefusedError(
             f"Watermark refused the service account ({response.status_code}) at {endpoint.shown}; check "
             f"{USER_ENV} and {PASSWORD_ENV} and that the account may write data"
         )
     if response.status_code >= 300:
-        raise NotImported(
+        raise ImportRefusedError(
             f"Watermark answered {response.status_code} at {endpoint.shown}: {_message(response.text)}; "
             "nothing was imported (the import is all or nothing); fix the mapping or the data and send again"
         )

@@ -26,7 +26,8 @@ from mentorledger.coverage import (
     person_sync,
     split_counted,
 )
-from mentorledger.hours import configured_calendars, minutes_by_owner
+from mentorledger.hours import configured_calendars, minutes_by_owner, resolve_window
+from mentorledger.reports.credit import previous_window
 from mentorledger.store.ledger import Ledger, StoredEntry
 
 
@@ -144,6 +145,22 @@ class LedgerView:
     def _check(self, window: Window) -> None:
         if window.start < self.span.start or window.end > self.span.end:
             raise ValueError(f"{window} is outside the loaded span {self.span}")
+
+
+def load_view(
+    config: Config,
+    ledger: Ledger,
+    *,
+    start: dt.date | None,
+    end: dt.date | None,
+    as_of: dt.datetime | None,
+    with_previous: bool = False,
+) -> tuple[LedgerView, Window]:
+    """The requested period (defaults: the configured window) and a view that covers it (and the
+    previous period of the same length, for reports that compare)."""
+    window = resolve_window(config, start, end)
+    windows = [previous_window(window), window] if with_previous else [window]
+    return LedgerView.load(config, ledger, windows, as_of), window
 
 
 def _by_owner(entries: Sequence[StoredEntry]) -> dict[str, list[StoredEntry]]:

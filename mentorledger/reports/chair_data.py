@@ -19,12 +19,12 @@ from mentorledger.config import Config, Person, Window
 from mentorledger.counting import Category
 from mentorledger.coverage import Extent, PersonSync, SyncStatus
 from mentorledger.errors import UserError
-from mentorledger.hours import resolve_window
 from mentorledger.reports import stats
-from mentorledger.reports.basis import LedgerView, MonthRow, PeriodHours, monthly
+from mentorledger.reports.basis import LedgerView, MonthRow, PeriodHours, load_view, monthly
 from mentorledger.reports.credit import (
     CREDIT_METHOD,
     allotted_minutes,
+    credit_split,
     fte_equivalent,
     previous_window,
     stipend_in,
@@ -133,12 +133,11 @@ class FacultyRow:
 
     @property
     def credited_minutes(self) -> int | None:
-        return None if self.minutes is None else min(self.minutes, self.allotted_minutes)
+        return credit_split(self.minutes, self.allotted_minutes)[0]
 
     @property
     def uncredited_minutes(self) -> int | None:
-        credited = self.credited_minutes
-        return None if self.minutes is None or credited is None else self.minutes - credited
+        return credit_split(self.minutes, self.allotted_minutes)[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,8 +234,7 @@ def build_chair_report(
 ) -> ChairReport:
     """Everything the chair report shows, computed once, as of ``as_of`` (default now)."""
     department_people(config, department)  # a wrong name fails before the ledger is read
-    window = resolve_window(config, start, end)
-    view = LedgerView.load(config, ledger, [previous_window(window), window], as_of)
+    view, window = load_view(config, ledger, start=start, end=end, as_of=as_of, with_previous=True)
     return chair_report(view, department, window, now=now)
 
 

@@ -19,7 +19,13 @@ from mentorledger.coverage import Extent, PersonSync
 from mentorledger.errors import UserError
 from mentorledger.hours import minutes_by_owner
 from mentorledger.reports.basis import LedgerView, MonthRow, PeriodHours, monthly
-from mentorledger.reports.credit import allotted_minutes, fte_equivalent, overlap_days, stipend_in
+from mentorledger.reports.credit import (
+    allotted_minutes,
+    credit_split,
+    fte_equivalent,
+    overlap_days,
+    stipend_in,
+)
 from mentorledger.reports.formatting import coverage_note, hours, money, through
 from mentorledger.store.ledger import Ledger
 
@@ -145,12 +151,11 @@ class DossierSummary:
 
     @property
     def credited_minutes(self) -> int | None:
-        return None if self.minutes is None else min(self.minutes, self.allotted_minutes)
+        return credit_split(self.minutes, self.allotted_minutes)[0]
 
     @property
     def uncredited_minutes(self) -> int | None:
-        credited = self.credited_minutes
-        return None if self.minutes is None or credited is None else self.minutes - credited
+        return credit_split(self.minutes, self.allotted_minutes)[1]
 
 
 def mentee_label(index: int) -> str:

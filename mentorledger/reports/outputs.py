@@ -6,6 +6,8 @@ itself except through ``formatting``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -40,75 +42,73 @@ def _prepare(out_dir: str | Path) -> Path:
     return directory
 
 
-def write_chair(report: ChairReport, formats: list[str], out_dir: str | Path) -> dict[str, Path]:
-    """Render ``report`` into each format; returns format -> file written."""
-    from mentorledger.reports import render_csv, render_html, render_xlsx
+Writer = Callable[[Path], object]
 
-    directory = _prepare(out_dir)
-    stem = directory / f"effort-{report.slug}-{report.window.start}-{report.window.end}"
+
+def _write(stem: Path, chosen: list[str], writers: dict[str, Writer]) -> dict[str, Path]:
+    """Each chosen format's file next to ``stem``; returns format -> file written."""
     written: dict[str, Path] = {}
-    html: str | None = None
-    for fmt in check_formats(formats, CHAIR_FORMATS, "chair report"):
+    for fmt in chosen:
         path = stem.with_suffix(f".{fmt}")
-        if fmt in ("html", "pdf") and html is None:
-            html = render_html.chair_html(report)
-        if fmt == "html":
-            assert html is not None
-            path.write_text(html, encoding="utf-8")
-        elif fmt == "pdf":
-            from mentorledger.reports.render_pdf import html_to_pdf
-
-            assert html is not None
-            html_to_pdf(html, path)
-        elif fmt == "xlsx":
-            render_xlsx.chair_xlsx(report, path)
-        else:
-            path.write_text(render_csv.chair_csv(report), encoding="utf-8")
+        writers[fmt](path)
         written[fmt] = path
     return written
+
+
+def _text(render: Callable[[], str]) -> Writer:
+    return lambda path: path.write_text(render(), encoding="utf-8")
+
+
+def _pdf(render: Callable[[], str]) -> Writer:
+    def write(path: Path) -> None:
+        from mentorledger.reports.render_pdf import html_to_pdf  # slow to import; only PDFs need it
+
+        html_to_pdf(render(), path)
+
+    return write
+
+
+def _spreadsheet_writers(html: Callable[[], str], xlsx: Writer, csv: Callable[[], str]) -> dict[str, Writer]:
+    return {"html": _text(html), "pdf": _pdf(html), "xlsx": xlsx, "csv": _text(csv)}
+
+
+def write_chair(report: ChairReport, formats: list[str], out_dir: str | Path) -> dict[str, Path]:
+    """Render ``report`` into each format (the HTML once, for the page and the PDF)."""
+    from mentorledger.reports import render_csv, render_html, render_xlsx
+
+    chosen = check_formats(formats, CHAIR_FORMATS, "chair report")
+    stem = _prepare(out_dir) / f"effort-{report.slug}-{report.window.start}-{report.window.end}"
+    html = cache(lambda: render_html.chair_html(report))
+    writers = _spreadsheet_writers(
+        html, lambda path: render_xlsx.chair_xlsx(report, path), lambda: render_csv.chair_csv(report)
+    )
+    return _write(stem, chosen, writers)
 
 
 def write_school(report: SchoolReport, formats: list[str], out_dir: str | Path) -> dict[str, Path]:
-    """The school roll-up in each format; returns format -> file written."""
+    """The school roll-up in each format."""
     from mentorledger.reports import render_csv, render_html, render_xlsx
 
-    directory = _prepare(out_dir)
-    stem = directory / f"effort-school-{report.window.start}-{report.window.end}"
-    written: dict[str, Path] = {}
-    for fmt in check_formats(formats, SCHOOL_FORMATS, "school report"):
-        path = stem.with_suffix(f".{fmt}")
-        if fmt == "html":
-            path.write_text(render_html.school_html(report), encoding="utf-8")
-        elif fmt == "pdf":
-            from mentorledger.reports.render_pdf import html_to_pdf
-
-            html_to_pdf(render_html.school_html(report), path)
-        elif fmt == "xlsx":
-            render_xlsx.school_xlsx(report, path)
-        else:
-            path.write_text(render_csv.school_csv(report), encoding="utf-8")
-        written[fmt] = path
-    return written
+    chosen = check_formats(formats, SCHOOL_FORMATS, "school report")
+    stem = _prepare(out_dir) / f"effort-school-{report.window.start}-{report.window.end}"
+    html = cache(lambda: render_html.school_html(report))
+    writers = _spreadsheet_writers(
+        html, lambda path: render_xlsx.school_xlsx(report, path), lambda: render_csv.school_csv(report)
+    )
+    return _write(stem, chosen, writers)
 
 
 def write_dossier(summary: DossierSummary, formats: list[str], out_dir: str | Path) -> dict[str, Path]:
     from mentorledger.reports import render_docx, render_html, render_md
 
-    directory = _prepare(out_dir)
-    stem = directory / f"dossier-{summary.slug}-{summary.window.start}-{summary.window.end}"
-    written: dict[str, Path] = {}
-    for fmt in check_formats(formats, DOSSIER_FORMATS, "dossier"):
-        path = stem.with_suffix(f".{fmt}")
-        if fmt == "docx":
-            render_docx.dossier_docx(summary, path)
-        elif fmt == "pdf":
-            from mentorledger.reports.render_pdf import html_to_pdf
-
-            html_to_pdf(render_html.dossier_html(summary), path)
-        else:
-            path.write_text(render_md.dossier_markdown(summary), encoding="utf-8")
-        written[fmt] = path
-    return written
+    chosen = check_formats(formats, DOSSIER_FORMATS, "dossier")
+    stem = _prepare(out_dir) / f"dossier-{summary.slug}-{summary.window.start}-{summary.window.end}"
+    writers: dict[str, Writer] = {
+        "docx": lambda path: render_docx.dossier_docx(summary, path),
+        "pdf": _pdf(lambda: render_html.dossier_html(summary)),
+        "md": _text(lambda: render_md.dossier_markdown(summary)),
+    }
+    return _write(stem, chosen, writers)
 
 
 def _distribution_line(report: ChairReport) -> str:

@@ -152,14 +152,14 @@ def chair_xlsx(report: ChairReport, path: Path) -> Path:
         )
     if report.equity is not None:
         write_table(workbook, tables.equity(report))
-    _wrap(
-        write_table(
-            workbook, tables.items("Method", [[k, v] for k, v in report.methods.items()], ("Topic", "How"))
-        ),
-        1,
-    )
+    _methods(workbook, report.methods)
     workbook.save(path)
     return path
+
+
+def _methods(workbook: Workbook, methods: dict[str, str]) -> None:
+    table = tables.items("Method", [[k, v] for k, v in methods.items()], ("Topic", "How"))
+    _wrap(write_table(workbook, table), 1)
 
 
 def school_xlsx(report: SchoolReport, path: Path) -> Path:
@@ -167,11 +167,6 @@ def school_xlsx(report: SchoolReport, path: Path) -> Path:
     write_table(workbook, tables.school_summary(report), first=True)
     _wrap(write_table(workbook, tables.departments(report.departments)), 23)
     write_table(workbook, tables.school_faculty(report))
-    _wrap(
-        write_table(
-            workbook, tables.items("Method", [[k, v] for k, v in report.methods.items()], ("Topic", "How"))
-        ),
-        1,
-    )
+    _methods(workbook, report.methods)
     workbook.save(path)
     return path

@@ -10,8 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from mentorledger.config import Config, Window
-from mentorledger.hours import resolve_window
-from mentorledger.reports.basis import LedgerView
+from mentorledger.reports.basis import load_view
 from mentorledger.reports.chair_data import ChairReport, chair_report
 from mentorledger.reports.credit import fte_equivalent, previous_window
 from mentorledger.store.ledger import Ledger
@@ -60,15 +59,13 @@ def build_school_report(
     as_of: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> SchoolReport:
-    window = resolve_window(config, start, end)
-    previous = previous_window(window)
-    view = LedgerView.load(config, ledger, [previous, window], as_of)
+    view, window = load_view(config, ledger, start=start, end=end, as_of=as_of, with_previous=True)
     generated = now or dt.datetime.now(dt.UTC)
     reports = [chair_report(view, name, window, now=generated) for name in department_names(config)]
     return SchoolReport(
         institution=config.institution,
         window=window,
-        previous=previous,
+        previous=previous_window(window),
         as_of=view.as_of,
         data_through=view.data_through(window),
         timezone=config.timezone,

@@ -16,7 +16,7 @@ from mentorledger.reports.formatting import coverage_note, sync_text
 from mentorledger.reports.outputs import write_chair, write_dossier, write_school
 from mentorledger.reports.school_data import build_school_report
 from tests.clirunner import run_cli
-from tests.reports.case_school import AS_OF, EXPECTED, TZ, Case, medic, sync_case
+from tests.reports.case_school import AS_OF, EXPECTED, TZ, Case, medic
 from tests.reports.outputs import csv_rows, docx_text, html_cells, pdf_text, xlsx_sheets
 
 PEOPLE = EXPECTED["people"]
@@ -26,16 +26,6 @@ ANA, BEN, CARA, EVE = (
     "cara@case.example.edu",
     "eve@case.example.edu",
 )
-
-
-@pytest.fixture
-def case(tmp_path: Path, database_url: str) -> Case:
-    return sync_case(tmp_path / "school", database_url)
-
-
-@pytest.fixture
-def cardiology(case: Case) -> ChairReport:
-    return build_chair_report(case.config, case.ledger, "Cardiology", as_of=AS_OF)
 
 
 def hours_json(capsys: pytest.CaptureFixture[str], case: Case, *extra: str) -> dict:

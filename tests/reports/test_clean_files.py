@@ -16,20 +16,10 @@ from mentorledger.reports.chair_data import ChairReport, build_chair_report
 from mentorledger.reports.outputs import write_chair
 from mentorledger.reports.render_html import months_figure
 from mentorledger.reports.stats import lorenz
-from tests.reports.case_school import AS_OF, Case, sync_case
+from tests.reports.case_school import AS_OF, Case
 from tests.reports.outputs import csv_rows, html_cells
 
 RANK_WORDS = {"Assistant professor", "Associate professor", "Instructor", "Professor"}
-
-
-@pytest.fixture
-def case(tmp_path: Path, database_url: str) -> Case:
-    return sync_case(tmp_path / "school", database_url)
-
-
-@pytest.fixture
-def cardiology(case: Case) -> ChairReport:
-    return build_chair_report(case.config, case.ledger, "Cardiology", as_of=AS_OF)
 
 
 def test_hours_round_half_up_from_exact_minutes_in_every_format(

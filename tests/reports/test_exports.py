@@ -23,14 +23,9 @@ from mentorledger.exports.run import export_far, export_json, export_watermark
 from mentorledger.exports.summaries import SCHEMA_PATH, schema
 from mentorledger.exports.watermark import PASSWORD_ENV, URL_ENV, USER_ENV
 from tests.clirunner import run_cli
-from tests.reports.case_school import AS_OF, Case, medic, sync_case
+from tests.reports.case_school import AS_OF, Case, medic
 
 ANA, BEN, CARA = "ana@case.example.edu", "ben@case.example.edu", "cara@case.example.edu"
-
-
-@pytest.fixture
-def case(tmp_path: Path, database_url: str) -> Case:
-    return sync_case(tmp_path / "school", database_url)
 
 
 def far_rows(text: str, delimiter: str = ",") -> list[dict[str, str]]:
