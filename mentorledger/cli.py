@@ -108,7 +108,7 @@ def hours(
         mentor=mentor,
         as_of=resolve_as_of(as_of, loaded.tz),
     )
-    _print_hours(report, output)
+    _print_hours(report, output, loaded)
 
 
 @app.command()
@@ -127,7 +127,7 @@ def demo(
     summary = _run_sync(loaded, database_url=database_url, batch_size=5)
     _print_sync_summary(summary)
     report = compute_hours(loaded, Ledger.open(database_url))
-    _print_hours(report, HoursFormat.TABLE)
+    _print_hours(report, HoursFormat.TABLE, loaded)
     (out_dir / "hours.json").write_text(json.dumps(report.as_json(), indent=2) + "\n", encoding="utf-8")
     (out_dir / "hours.csv").write_text(_hours_csv(report), encoding="utf-8")
     out.print(f"Wrote {out_dir / 'hours.json'} and {out_dir / 'hours.csv'}; ledger: {database_url}")
@@ -642,14 +642,19 @@ def _exit_for(summary: dict[str, Any]) -> None:
         raise typer.Exit(1)
 
 
-def _print_hours(report: HoursReport, output: HoursFormat) -> None:
+def _print_hours(report: HoursReport, output: HoursFormat, config: Config) -> None:
     if output is HoursFormat.JSON:
         sys.stdout.write(json.dumps(report.as_json(), indent=2) + "\n")
         return
     if output is HoursFormat.CSV:
         sys.stdout.write(_hours_csv(report))
         return
-    table = Table(title=f"Mentoring, {report.window.start} to {report.window.end}", title_justify="left")
+    title = f"Mentoring, {report.window.start} to {report.window.end}"
+    if report.as_of is not None:
+        from mentorledger.reports.formatting import through
+
+        title += f", meetings ended by {through(report.as_of, config.tz)}"
+    table = Table(title=title, title_justify="left")
     for column in ("Mentor", "E-mail", "Hours", "Group", "Mentee", "Tag", "Entries"):
         table.add_column(
             column, justify="left" if column in ("Mentor", "E-mail") else "right", no_wrap=column == "Mentor"

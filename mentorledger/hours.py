@@ -14,7 +14,7 @@ from typing import Any
 
 from mentorledger.config import Config, Window, normalize_email
 from mentorledger.counting import Category, Interval, allocate_minutes, clipped_minutes, window_bounds
-from mentorledger.coverage import split_counted
+from mentorledger.coverage import last_instant_date, split_counted
 from mentorledger.errors import UserError
 from mentorledger.store.ledger import CalendarRef, Ledger, StoredEntry
 from mentorledger.sync import calendar_ref
@@ -52,9 +52,12 @@ class HoursReport:
         }
 
 
-def resolve_window(config: Config, start: dt.date | None, end: dt.date | None) -> Window:
-    """The requested dates, each defaulting to the configured window's."""
-    default = config.effective_window()
+def resolve_window(
+    config: Config, start: dt.date | None, end: dt.date | None, *, today: dt.date | None = None
+) -> Window:
+    """The requested dates, each defaulting to the configured window's (without one: the academic
+    year containing ``today``, i.e. the as-of date, default today)."""
+    default = config.effective_window(today)
     first, last = start or default.start, end or default.end
     if last < first and end is not None:
         raise UserError(f"--to {last} is before --from {first}")
@@ -104,8 +107,8 @@ def compute_hours(
     mentor: str | None = None,
     as_of: dt.datetime | None = None,
 ) -> HoursReport:
-    window = resolve_window(config, start, end)
     as_of = as_of or dt.datetime.now(dt.UTC)
+    window = resolve_window(config, start, end, today=last_instant_date(as_of, config.tz))
     entries, bounds = ledger_entries(config, ledger, window, mentor=mentor, as_of=as_of)
     rows = []
     for email, (minutes, occurrences) in minutes_by_owner(entries, bounds).items():

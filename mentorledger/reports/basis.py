@@ -158,7 +158,8 @@ def load_view(
 ) -> tuple[LedgerView, Window]:
     """The requested period (defaults: the configured window) and a view that covers it (and the
     previous period of the same length, for reports that compare)."""
-    window = resolve_window(config, start, end)
+    as_of = as_of or dt.datetime.now(dt.UTC)
+    window = resolve_window(config, start, end, today=last_instant_date(as_of, config.tz))
     windows = [previous_window(window), window] if with_previous else [window]
     return LedgerView.load(config, ledger, windows, as_of), window
 

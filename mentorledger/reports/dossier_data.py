@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from mentorledger.config import Config, Group, ObjectiveStatus, Person, Relationship, Window
 from mentorledger.counting import Category, clipped_minutes
-from mentorledger.coverage import Extent, PersonSync
+from mentorledger.coverage import Extent, PersonSync, last_instant_date
 from mentorledger.errors import UserError
 from mentorledger.hours import minutes_by_owner
 from mentorledger.reports.basis import LedgerView, MonthRow, PeriodHours, monthly
@@ -168,9 +168,17 @@ def mentee_label(index: int) -> str:
     return f"Mentee {letters}"
 
 
-def dossier_window(config: Config, person: Person, start: dt.date | None, end: dt.date | None) -> Window:
-    """Default: from the last promotion (else the configured window's start) to the window's end."""
-    default = config.effective_window()
+def dossier_window(
+    config: Config,
+    person: Person,
+    start: dt.date | None,
+    end: dt.date | None,
+    *,
+    today: dt.date | None = None,
+) -> Window:
+    """Default: from the last promotion (else the configured window's start) to the window's end
+    (without a configured window: of the academic year containing ``today``, the as-of date)."""
+    default = config.effective_window(today)
     first = start or person.last_promotion or default.start
     last = end or default.end
     if last < first:
@@ -213,7 +221,8 @@ def build_dossier(
     person = config.person(mentor)
     if person is None:
         raise UserError(f"{mentor} is not in people of the configuration; check the address")
-    window = dossier_window(config, person, start, end)
+    as_of = as_of or dt.datetime.now(dt.UTC)
+    window = dossier_window(config, person, start, end, today=last_instant_date(as_of, config.tz))
     return dossier_summary(LedgerView.load(config, ledger, [window], as_of), person, window, now=now)
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from mentorledger.asof import resolve_as_of
 from mentorledger.errors import UserError
+from mentorledger.hours import compute_hours
+from mentorledger.store.ledger import Ledger
+from tests.unit.support import write_config
 
 NY = ZoneInfo("America/New_York")
 
@@ -35,3 +39,15 @@ def test_a_malformed_value_is_a_user_error_naming_the_forms() -> None:
     for text in ("2026-13-01", "March 1", "2026-03-01T25:00"):
         with pytest.raises(UserError, match=r"--as-of .* use YYYY-MM-DD or YYYY-MM-DDTHH:MM"):
             resolve_as_of(text, NY)
+
+
+def test_without_a_configured_window_the_period_is_the_academic_year_of_the_as_of_date(
+    tmp_path: Path, database_url: str
+) -> None:
+    config = write_config(tmp_path, [])
+    unconfigured = config.model_copy(update={"window": None})
+    ledger = Ledger.open(database_url)
+    report = compute_hours(unconfigured, ledger, as_of=resolve_as_of("2025-12-01", NY))
+    assert (report.window.start, report.window.end) == (dt.date(2025, 7, 1), dt.date(2026, 6, 30))
+    report = compute_hours(unconfigured, ledger, as_of=resolve_as_of("2027-02-01", NY))
+    assert (report.window.start, report.window.end) == (dt.date(2026, 7, 1), dt.date(2027, 6, 30))
