@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from mentorledger import progress
+from mentorledger.asof import AS_OF_HELP, as_of_parameter, resolve_as_of
 from mentorledger.config import Config, check_config, load_config
 from mentorledger.errors import ConfigError, UserError
 from mentorledger.hours import HoursReport, compute_hours
@@ -54,6 +55,9 @@ class HoursFormat(StrEnum):
 
 def _date(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value is not None else None
+
+
+AsOf = Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP, show_default=False)]
 
 
 @app.command()
@@ -101,11 +105,19 @@ def hours(
     ] = None,
     mentor: Annotated[str | None, typer.Option(help="Only this mentor (e-mail).")] = None,
     output: Annotated[HoursFormat, typer.Option("--format", help="table, json or csv.")] = HoursFormat.TABLE,
+    as_of: AsOf = None,
 ) -> None:
-    """Counted mentoring minutes per mentor (overlap-free), by category."""
+    """Counted mentoring minutes per mentor (overlap-free), by category, as of now or --as-of."""
     loaded = load_config(config)
-    report = compute_hours(loaded, Ledger.open(), start=_date(date_from), end=_date(date_to), mentor=mentor)
-    _print_hours(report, output)
+    report = compute_hours(
+        loaded,
+        Ledger.open(),
+        start=_date(date_from),
+        end=_date(date_to),
+        mentor=mentor,
+        as_of=resolve_as_of(as_of, loaded.tz),
+    )
+    _print_hours(report, output, loaded)
 
 
 @app.command()
@@ -124,7 +136,7 @@ def demo(
     summary = _run_sync(loaded, database_url=database_url, batch_size=5)
     _print_sync_summary(summary)
     report = compute_hours(loaded, Ledger.open(database_url))
-    _print_hours(report, HoursFormat.TABLE)
+    _print_hours(report, HoursFormat.TABLE, loaded)
     (out_dir / "hours.json").write_text(json.dumps(report.as_json(), indent=2) + "\n", encoding="utf-8")
     (out_dir / "hours.csv").write_text(_hours_csv(report), encoding="utf-8")
     out.print(f"Wrote {out_dir / 'hours.json'} and {out_dir / 'hours.csv'}; ledger: {database_url}")
@@ -181,36 +193,67 @@ def _period(date_from: dt.datetime | None, date_to: dt.datetime | None) -> tuple
     return (start.isoformat() if start else None, end.isoformat() if end else None)
 
 
+ChairFormats = Annotated[
+    list[ChairFormat] | None, typer.Option("--format", help="html, pdf, xlsx or csv; repeat for several.")
+]
+ReportOut = Annotated[Path, typer.Option("--out", help="Directory for the report files.")]
+
+
+def _report_parameters(
+    loaded: Config,
+    date_from: dt.datetime | None,
+    date_to: dt.datetime | None,
+    formats: list[Any] | None,
+    out_dir: Path,
+    as_of: str | None,
+) -> dict[str, Any]:
+    """The parameters every report flow takes, checked here so a mistake is one line, not a failed run."""
+    start, end = _period(date_from, date_to)
+    return {
+        "config_path": str(loaded.source_path),
+        "date_from": start,
+        "date_to": end,
+        "formats": [str(f) for f in formats] if formats else None,
+        "out_dir": str(out_dir),
+        "database_url": None,
+        "as_of": as_of_parameter(resolve_as_of(as_of, loaded.tz)),
+    }
+
+
 @report_app.command("chair")
 def report_chair(
     config: ConfigOption,
     department: Annotated[str, typer.Option("--department", help="Department name as in people.")],
     date_from: DateFrom = None,
     date_to: DateTo = None,
-    formats: Annotated[
-        list[ChairFormat] | None, typer.Option("--format", help="html, pdf, xlsx or csv; repeat for several.")
-    ] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Directory for the report files.")] = Path(
-        "out/reports"
-    ),
+    formats: ChairFormats = None,
+    out_dir: ReportOut = Path("out/reports"),
+    as_of: AsOf = None,
 ) -> None:
     """A department's mentoring effort report for its chair (default: every format)."""
     from mentorledger.reports.chair_data import department_people
 
     loaded = load_config(config)
-    start, end = _period(date_from, date_to)
+    parameters = _report_parameters(loaded, date_from, date_to, formats, out_dir, as_of)
     department_people(loaded, department)  # a wrong name is one line here, not a failed flow run
-    result = _run_report_flow(
-        "effort",
-        config_path=str(loaded.source_path),
-        department=department,
-        date_from=start,
-        date_to=end,
-        formats=[str(f) for f in formats] if formats else None,
-        out_dir=str(out_dir),
-        database_url=None,
-    )
-    _print_written(result)
+    _print_written(_run_report_flow("effort", department=department, **parameters))
+
+
+@report_app.command("school")
+def report_school(
+    config: ConfigOption,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    formats: ChairFormats = None,
+    out_dir: ReportOut = Path("out/reports"),
+    as_of: AsOf = None,
+) -> None:
+    """Every department side by side, for faculty affairs and deans (default: every format)."""
+    loaded = load_config(config)
+    parameters = _report_parameters(loaded, date_from, date_to, formats, out_dir, as_of)
+    if not loaded.people:
+        raise UserError(f"{config} lists no people, so there is no department to report on")
+    _print_written(_run_report_flow("school", **parameters))
 
 
 @report_app.command("dossier")
@@ -225,27 +268,18 @@ def report_dossier(
     out_dir: Annotated[Path, typer.Option("--out", help="Directory for the summary files.")] = Path(
         "out/dossiers"
     ),
+    as_of: AsOf = None,
 ) -> None:
     """A mentor's mentoring summary for a promotion dossier (default: since the last promotion)."""
     from mentorledger.reports.dossier_data import dossier_window
 
     loaded = load_config(config)
-    start, end = _period(date_from, date_to)
+    parameters = _report_parameters(loaded, date_from, date_to, formats, out_dir, as_of)
     person = loaded.person(mentor)
     if person is None:
         raise UserError(f"--mentor {mentor} is not in people of {config}; check the address")
     dossier_window(loaded, person, _date(date_from), _date(date_to))
-    result = _run_report_flow(
-        "dossier",
-        config_path=str(loaded.source_path),
-        mentor=mentor,
-        date_from=start,
-        date_to=end,
-        formats=[str(f) for f in formats] if formats else None,
-        out_dir=str(out_dir),
-        database_url=None,
-    )
-    _print_written(result)
+    _print_written(_run_report_flow("dossier", mentor=mentor, **parameters))
 
 
 def _run_report_flow(which: str, **parameters: Any) -> dict[str, Any]:
@@ -255,6 +289,10 @@ def _run_report_flow(which: str, **parameters: Any) -> dict[str, Any]:
         from flows.effort_report import effort_report  # Prefect loads only for commands that run flows
 
         result: dict[str, Any] = effort_report(**parameters)
+    elif which == "school":
+        from flows.school_report import school_report
+
+        result = school_report(**parameters)
     else:
         from flows.dossier_summary import dossier_summary
 
@@ -278,7 +316,8 @@ def _shown(path: Path) -> str:
 
 
 def _demo_reports(config: Config, report: HoursReport, *, database_url: str, out_dir: Path) -> None:
-    """The demo's reports: each department's chair report and the busiest mentor's dossier summary.
+    """The demo's reports: each department's chair report, the school roll-up, every mentor's JSON
+    summary and the busiest mentor's dossier summary.
 
     Wired for config/demo/department.yaml, which is written on another branch: listing its departments
     (with chairs) under departments: chooses the chair reports; otherwise every department gets one.
@@ -295,6 +334,14 @@ def _demo_reports(config: Config, report: HoursReport, *, database_url: str, out
                 database_url=database_url,
             )
         )
+    _print_written(
+        _run_report_flow(
+            "school", config_path=str(config.source_path), out_dir=str(out_dir), database_url=database_url
+        )
+    )
+    from mentorledger.exports.run import export_json as run_export
+
+    _print_exported("mentor summaries", run_export(config, Ledger.open(database_url), out_dir))
     if report.mentors:
         _print_written(
             _run_report_flow(
@@ -305,6 +352,98 @@ def _demo_reports(config: Config, report: HoursReport, *, database_url: str, out
                 database_url=database_url,
             )
         )
+
+
+# ------------------------------------------------------------------------------------------------------
+# export far / watermark / json (read the ledger directly, like `hours`)
+
+export_app = typer.Typer(
+    name="export",
+    help="Mentoring activities for Interfolio FAR, Watermark Faculty Success, or as JSON.",
+    no_args_is_help=True,
+)
+app.add_typer(export_app, name="export")
+
+ExportOut = Annotated[
+    Path, typer.Option("--out", help="A file name, or a directory to write the export into.")
+]
+MappingOption = Annotated[
+    Path | None, typer.Option("--mapping", help="Column or field mapping (YAML); default in config/exports/.")
+]
+
+
+def _export_period(
+    config: Path, date_from: dt.datetime | None, date_to: dt.datetime | None, as_of: str | None
+) -> tuple[Config, dict[str, Any]]:
+    loaded = load_config(config)
+    _period(date_from, date_to)
+    return loaded, {
+        "start": _date(date_from),
+        "end": _date(date_to),
+        "as_of": resolve_as_of(as_of, loaded.tz),
+    }
+
+
+def _print_exported(what: str, exported: Any) -> None:
+    out.print(f"Wrote {what} ({exported.records} records): {exported.path}", highlight=False, soft_wrap=True)
+    if exported.sent_to:
+        out.print(f"Sent to Watermark at {exported.sent_to}", highlight=False)
+
+
+@export_app.command("json")
+def export_json(
+    config: ConfigOption,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    as_of: AsOf = None,
+    out_dir: ExportOut = Path("out/exports"),
+) -> None:
+    """Every mentor's summary as JSON, against the published schema (mentor-summaries.schema.json)."""
+    from mentorledger.exports.run import export_json as run
+
+    loaded, period = _export_period(config, date_from, date_to, as_of)
+    _print_exported("mentor summaries", run(loaded, Ledger.open(), out_dir, **period))
+
+
+@export_app.command("far")
+def export_far(
+    config: ConfigOption,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    as_of: AsOf = None,
+    out_dir: ExportOut = Path("out/exports"),
+    mapping: MappingOption = None,
+) -> None:
+    """Interfolio Faculty Activity Reporting upload (CSV or TSV): one row per mentor per relationship
+    or group per academic year."""
+    from mentorledger.exports.run import export_far as run
+
+    loaded, period = _export_period(config, date_from, date_to, as_of)
+    _print_exported("FAR activities", run(loaded, Ledger.open(), out_dir, mapping_path=mapping, **period))
+
+
+@export_app.command("watermark")
+def export_watermark(
+    config: ConfigOption,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    as_of: AsOf = None,
+    out_dir: ExportOut = Path("out/exports"),
+    mapping: MappingOption = None,
+    send: Annotated[
+        bool,
+        typer.Option(
+            "--send",
+            help="Also POST it to Faculty Success (MENTORLEDGER_WATERMARK_URL, _USERNAME, _PASSWORD).",
+        ),
+    ] = False,
+) -> None:
+    """Watermark Faculty Success XML import for the mentoring screen; with --send, import it."""
+    from mentorledger.exports.run import export_watermark as run
+
+    loaded, period = _export_period(config, date_from, date_to, as_of)
+    exported = run(loaded, Ledger.open(), out_dir, mapping_path=mapping, deliver=send, **period)
+    _print_exported("Watermark records", exported)
 
 
 @app.command()
@@ -579,14 +718,19 @@ def _exit_for(summary: dict[str, Any]) -> None:
         raise typer.Exit(1)
 
 
-def _print_hours(report: HoursReport, output: HoursFormat) -> None:
+def _print_hours(report: HoursReport, output: HoursFormat, config: Config) -> None:
     if output is HoursFormat.JSON:
         sys.stdout.write(json.dumps(report.as_json(), indent=2) + "\n")
         return
     if output is HoursFormat.CSV:
         sys.stdout.write(_hours_csv(report))
         return
-    table = Table(title=f"Mentoring, {report.window.start} to {report.window.end}", title_justify="left")
+    title = f"Mentoring, {report.window.start} to {report.window.end}"
+    if report.as_of is not None:
+        from mentorledger.reports.formatting import through
+
+        title += f", meetings ended by {through(report.as_of, config.tz)}"
+    table = Table(title=title, title_justify="left")
     for column in ("Mentor", "E-mail", "Hours", "Group", "Mentee", "Tag", "Entries", "Pending", "By hand"):
         table.add_column(
             column, justify="left" if column in ("Mentor", "E-mail") else "right", no_wrap=column == "Mentor"
