@@ -21,10 +21,12 @@ def dossier_summary(
     formats: list[str] | None = None,
     out_dir: str = "out/dossiers",
     database_url: str | None = None,
+    as_of: str | None = None,
 ) -> dict[str, Any]:
-    """Write the mentor's summary (default: DOCX, PDF and Markdown), from the last promotion by default."""
+    """Write the mentor's summary (default: DOCX, PDF and Markdown), from the last promotion by default;
+    ``as_of`` as for the effort report."""
     chosen = check_formats(formats, DOSSIER_FORMATS, "dossier")
-    result = render_dossier(config_path, mentor, date_from, date_to, chosen, out_dir, database_url)
+    result = render_dossier(config_path, mentor, date_from, date_to, chosen, out_dir, database_url, as_of)
     create_markdown_artifact(
         key=artifact_key("dossier", result["mentor"].split("@")[0]),
         markdown=result["markdown"],

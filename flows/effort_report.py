@@ -32,13 +32,18 @@ def effort_report(
     out_dir: str = "out/reports",
     email: bool = False,
     database_url: str | None = None,
+    as_of: str | None = None,
 ) -> dict[str, Any]:
-    """Write the department's effort report (default: every format); with ``email``, send it to the chairs."""
+    """Write the department's effort report (default: every format); with ``email``, send it to the chairs.
+
+    ``as_of``: count only meetings that ended by then (YYYY-MM-DD: the end of that day; default now)."""
     logger = get_run_logger()
     chosen = check_formats(formats, CHAIR_FORMATS, "chair report")
     if email:
         chosen += [fmt for fmt in ATTACHED_FORMATS if fmt not in chosen]
-    result = render_chair_report(config_path, department, date_from, date_to, chosen, out_dir, database_url)
+    result = render_chair_report(
+        config_path, department, date_from, date_to, chosen, out_dir, database_url, as_of
+    )
     create_markdown_artifact(
         key=artifact_key("effort-report", result["department"]),
         markdown=result["markdown"],

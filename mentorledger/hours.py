@@ -1,9 +1,11 @@
 """Minutes per mentor from the ledger (rule 5), for the ``hours`` command and every report.
 
 One computation: per owner, the union of counted entries clipped to the requested dates, each minute
-credited to the highest-priority category covering it. Counted entries are the active calendar entries
-their mentor did not exclude and the entries the mentor added by hand (rules 8 and 9, ``reviews``);
-each minute is also credited to one review state, so that confirmed + pending + manual = minutes.
+credited to the highest-priority category covering it. Counted entries (``select_entries``) are the
+active calendar entries their mentor did not exclude (rule 8, ``reviews``) whose meeting had ended by
+the as-of instant inside their calendar's coverage (rules 7 and 10, ``mentorledger.coverage``), and
+the entries the mentor added by hand that had ended by then (rule 9). Each minute is also credited to
+one review state, so that confirmed + pending + manual = minutes.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from mentorledger.counting import (
     rank_minutes,
     window_bounds,
 )
+from mentorledger.coverage import last_instant_date, split_counted
 from mentorledger.errors import UserError
 from mentorledger.reviews import Evidence, Review, evidence_of, occurrence_review
-from mentorledger.store.ledger import Ledger, StoredEntry
+from mentorledger.store.ledger import CalendarRef, Ledger, StoredEntry
 from mentorledger.store.manual import manual_entries
 from mentorledger.sync import calendar_ref
 
@@ -46,10 +49,13 @@ class MentorHours:
 class HoursReport:
     window: Window
     mentors: list[MentorHours]
+    as_of: dt.datetime | None = None  # meetings that ended by then count (rule 7)
 
     def as_json(self) -> dict[str, Any]:
-        """The SPEC's shape for ``hours --format json``."""
+        """The SPEC's shape for ``hours --format json``, with the v2 additions (``as_of``, and per
+        mentor the review states)."""
         return {
+            "as_of": self.as_of.isoformat() if self.as_of else None,
             "window": {"start": self.window.start.isoformat(), "end": self.window.end.isoformat()},
             "mentors": [
                 {
@@ -66,9 +72,12 @@ class HoursReport:
         }
 
 
-def resolve_window(config: Config, start: dt.date | None, end: dt.date | None) -> Window:
-    """The requested dates, each defaulting to the configured window's."""
-    default = config.effective_window()
+def resolve_window(
+    config: Config, start: dt.date | None, end: dt.date | None, *, today: dt.date | None = None
+) -> Window:
+    """The requested dates, each defaulting to the configured window's (without one: the academic
+    year containing ``today``, i.e. the as-of date, default today)."""
+    default = config.effective_window(today)
     first, last = start or default.start, end or default.end
     if last < first and end is not None:
         raise UserError(f"--to {last} is before --from {first}")
@@ -136,17 +145,42 @@ def review_minutes_by_owner(
     return result
 
 
-def counted_entries(
-    config: Config, ledger: Ledger, bounds: tuple[dt.datetime, dt.datetime], *, owner: str | None = None
-) -> list[StoredEntry]:
-    """Rules 8 and 9: the entries that count in [bounds): those of the configured calendars that
-    their mentor did not exclude, and the hand-made entries of people in the roster."""
-    keys = [calendar_ref(source).calendar_key for source in config.calendars]
+def select_entries(
+    config: Config,
+    ledger: Ledger,
+    bounds: tuple[dt.datetime, dt.datetime],
+    *,
+    as_of: dt.datetime,
+    owner: str | None = None,
+) -> tuple[list[StoredEntry], list[StoredEntry]]:
+    """Rules 7 to 10 over the entries that overlap [bounds): (counted, scheduled).
+
+    Counted: calendar entries of the configured calendars that their mentor did not exclude and whose
+    meeting had ended by ``as_of`` and was seen as past by a successful sync of its calendar, plus the
+    hand-made entries of people in the roster that had ended by ``as_of``. Scheduled: the calendar
+    entries not yet known to have happened (future, in progress, or not seen since they ended); they
+    are shown apart and never in a total."""
+    keys = configured_calendar_keys(config)
     calendar = reviewed_occurrences(ledger.entries(keys, *bounds, owner=owner, include_excluded=True))
     calendar = [entry for entry in calendar if entry.review != Review.EXCLUDED]
+    spans = {key: c.spans for key, c in ledger.coverage(keys).items()}
+    counted, scheduled = split_counted(calendar, spans, as_of)
     roster = {owner} if owner else {person.email for person in config.people}
     manual = [m.as_stored() for m in manual_entries(ledger, *bounds, owners=[owner] if owner else None)]
-    return calendar + [entry for entry in manual if entry.owner in roster]
+    counted += [entry for entry in manual if entry.owner in roster and entry.end <= as_of]
+    return counted, scheduled
+
+
+def counted_entries(
+    config: Config,
+    ledger: Ledger,
+    bounds: tuple[dt.datetime, dt.datetime],
+    *,
+    owner: str | None = None,
+    as_of: dt.datetime | None = None,
+) -> list[StoredEntry]:
+    """The entries that count in [bounds) at ``as_of`` (default now); see ``select_entries``."""
+    return select_entries(config, ledger, bounds, as_of=as_of or dt.datetime.now(dt.UTC), owner=owner)[0]
 
 
 def compute_hours(
@@ -156,13 +190,12 @@ def compute_hours(
     start: dt.date | None = None,
     end: dt.date | None = None,
     mentor: str | None = None,
+    as_of: dt.datetime | None = None,
 ) -> HoursReport:
-    window = resolve_window(config, start, end)
-    bounds = window_bounds(window, config.tz)
-    owner = normalize_email(mentor) if mentor else None
-    return HoursReport(
-        window, mentor_rows(config, counted_entries(config, ledger, bounds, owner=owner), bounds)
-    )
+    as_of = as_of or dt.datetime.now(dt.UTC)
+    window = resolve_window(config, start, end, today=last_instant_date(as_of, config.tz))
+    entries, bounds = ledger_entries(config, ledger, window, mentor=mentor, as_of=as_of)
+    return HoursReport(window, mentor_rows(config, entries, bounds), as_of=as_of)
 
 
 def mentor_rows(
@@ -191,11 +224,25 @@ def mentor_rows(
 
 
 def ledger_entries(
-    config: Config, ledger: Ledger, window: Window, *, mentor: str | None = None
+    config: Config,
+    ledger: Ledger,
+    window: Window,
+    *,
+    mentor: str | None = None,
+    as_of: dt.datetime | None = None,
 ) -> tuple[list[StoredEntry], tuple[dt.datetime, dt.datetime]]:
-    """The counted entries in ``window`` and the window's UTC bounds, for reports that need a subset
-    (one mentee, one group) put through ``minutes_by_owner``; the same selection ``compute_hours``
-    makes."""
+    """The counted entries in ``window`` at ``as_of`` (default now) and the window's UTC bounds, for
+    reports that need a subset (one mentee, one group) put through ``minutes_by_owner``; the same
+    selection ``compute_hours`` makes."""
     bounds = window_bounds(window, config.tz)
     owner = normalize_email(mentor) if mentor else None
-    return counted_entries(config, ledger, bounds, owner=owner), bounds
+    return counted_entries(config, ledger, bounds, owner=owner, as_of=as_of), bounds
+
+
+def configured_calendars(config: Config) -> list[CalendarRef]:
+    """The ledger's identity of every configured calendar, in configuration order."""
+    return [calendar_ref(source) for source in config.calendars]
+
+
+def configured_calendar_keys(config: Config) -> list[str]:
+    return [ref.calendar_key for ref in configured_calendars(config)]

@@ -262,7 +262,9 @@ def _apply(
     run = RunRecord(context.run_id, started, outcome, error, dropped, problems)
     entries = list(counted.entries.values())
     if incremental:
-        stats = context.ledger.apply_changes(ref, entries, counted.removals, state=state, run=run)
+        stats = context.ledger.apply_changes(
+            ref, entries, counted.removals, window=request.window, state=state, run=run
+        )
     else:
         stats = context.ledger.apply(ref, entries, window=request.window, state=state, run=run)
     return CalendarOutcome.written(ref, run, stats, entries=len(entries))

@@ -9,9 +9,11 @@ from typing import Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from mentorledger.asof import resolve_as_of
+from mentorledger.config import Config
 from mentorledger.errors import UserError
 from mentorledger.reports.delivery import chair_messages, chairs_of
-from mentorledger.reports.run import render_chair
+from mentorledger.reports.run import render_chair, render_school
 from mentorledger.reports.run import render_dossier as render_dossier_files
 from mentorledger.smtp import FROM_ENV, SmtpSender
 from mentorledger.store.ledger import Ledger
@@ -23,6 +25,11 @@ def _day(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def _as_of(config: Config, value: str | None) -> dt.datetime:
+    """The flow parameter ``as_of`` (a date, a local date and time, or an ISO instant; None: now)."""
+    return resolve_as_of(value, config.tz)
+
+
 @task(name="render-chair-report", cache_policy=NO_CACHE)
 def render_chair_report(
     config_path: str,
@@ -32,11 +39,14 @@ def render_chair_report(
     formats: list[str],
     out_dir: str,
     database_url: str | None,
+    as_of: str | None = None,
 ) -> dict[str, Any]:
     """Compute the report once and write every requested format."""
     config = cached_config(config_path)
-    ledger = Ledger.open(database_url, config_path=config.source_path)
-    return render_chair(config, ledger, department, _day(date_from), _day(date_to), formats, out_dir)
+    return render_chair(
+        config, _ledger(config, database_url), department, _day(date_from), _day(date_to), formats, out_dir,
+        _as_of(config, as_of),
+    )  # fmt: skip
 
 
 @task(name="email-chair-report", cache_policy=NO_CACHE)
@@ -70,7 +80,37 @@ def render_dossier(
     formats: list[str],
     out_dir: str,
     database_url: str | None,
+    as_of: str | None = None,
 ) -> dict[str, Any]:
     config = cached_config(config_path)
-    ledger = Ledger.open(database_url, config_path=config.source_path)
-    return render_dossier_files(config, ledger, mentor, _day(date_from), _day(date_to), formats, out_dir)
+    return render_dossier_files(
+        config, _ledger(config, database_url), mentor, _day(date_from), _day(date_to), formats, out_dir,
+        _as_of(config, as_of),
+    )  # fmt: skip
+
+
+@task(name="render-school-report", cache_policy=NO_CACHE)
+def render_school_report(
+    config_path: str,
+    date_from: str | None,
+    date_to: str | None,
+    formats: list[str],
+    out_dir: str,
+    database_url: str | None,
+    as_of: str | None = None,
+) -> dict[str, Any]:
+    """Every department's figures from one read of the ledger, written in every requested format."""
+    config = cached_config(config_path)
+    return render_school(
+        config,
+        _ledger(config, database_url),
+        _day(date_from),
+        _day(date_to),
+        formats,
+        out_dir,
+        _as_of(config, as_of),
+    )
+
+
+def _ledger(config: Config, database_url: str | None) -> Ledger:
+    return Ledger.open(database_url, config_path=config.source_path)

@@ -1,8 +1,8 @@
 """The ``mentorledger`` command line: the one part of the core that starts flows.
 
 One module per group of commands: ``setup`` (init, validate), ``roster`` (import people and
-relationships), ``sync`` (sync, resync), ``hours``, ``status``, ``reports`` (report chair and
-dossier), ``invites``, ``db`` (create, where, adopt), ``web`` and ``demo``; ``app`` holds what they
+relationships), ``sync`` (sync, resync), ``hours``, ``status``, ``reports`` (report chair,
+school and dossier), ``exports`` (export json, far, watermark), ``invites``, ``db`` (create, where, adopt), ``web`` and ``demo``; ``app`` holds what they
 share and ``flows`` how they run Prefect. Reading commands (hours, status, validate, reports without
 a Prefect server) never import Prefect. A user's mistake prints one line on stderr and exits
 non-zero, never a traceback.
@@ -12,12 +12,24 @@ from __future__ import annotations
 
 import sys
 
-from mentorledger.cli import db, demo, hours, invites, reports, roster, setup, status, sync, web
+from mentorledger.cli import db, demo, exports, hours, invites, reports, roster, setup, status, sync, web
 from mentorledger.cli.app import app, err
 from mentorledger.errors import ConfigError, UserError
 
 __all__ = ["app", "main"]
-_COMMANDS = (db, demo, hours, invites, reports, roster, setup, status, sync, web)  # registered on import
+_COMMANDS = (
+    db,
+    demo,
+    exports,
+    hours,
+    invites,
+    reports,
+    roster,
+    setup,
+    status,
+    sync,
+    web,
+)  # registered on import
 
 
 def main() -> None:

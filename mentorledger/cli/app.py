@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from mentorledger import __version__
+from mentorledger.asof import AS_OF_HELP
 from mentorledger.config import Config, load_config
 from mentorledger.errors import UserError
 from mentorledger.store.ledger import Ledger
@@ -90,6 +91,7 @@ def _day_option(flag: str, what: str) -> object:
     return typer.Option(flag, parser=day_parser(flag), metavar="YYYY-MM-DD", help=f"{what} (YYYY-MM-DD).")
 
 
+AsOf = Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP, show_default=False)]
 DateFrom = Annotated[dt.date | None, _day_option("--from", "First day")]
 DateTo = Annotated[dt.date | None, _day_option("--to", "Last day")]
 

@@ -11,9 +11,10 @@ from typing import Annotated
 import typer
 
 from mentorledger.cli.app import VerboseOption, app, load, out, shown
+from mentorledger.cli.exports import print_exported
 from mentorledger.cli.hours import HoursFormat, hours_csv, print_hours
 from mentorledger.cli.invites import print_invites, run_invites
-from mentorledger.cli.reports import print_written, run_report
+from mentorledger.cli.reports import Period, print_written, run_report
 from mentorledger.cli.sync import print_sync_summary, run_sync
 from mentorledger.config import Config
 from mentorledger.errors import UserError
@@ -41,7 +42,7 @@ def demo(
     summary = run_sync(loaded, database_url=database_url, batch_size=5, verbose=verbose)
     print_sync_summary(summary)
     report = compute_hours(loaded, Ledger.open(database_url))
-    print_hours(report, HoursFormat.TABLE)
+    print_hours(report, HoursFormat.TABLE, loaded)
     (out_dir / "hours.json").write_text(json.dumps(report.as_json(), indent=2) + "\n", encoding="utf-8")
     (out_dir / "hours.csv").write_text(hours_csv(report), encoding="utf-8")
     out.print(f"Wrote {out_dir / 'hours.json'} and {out_dir / 'hours.csv'}; ledger: {database_url}")
@@ -65,22 +66,20 @@ def demo(
 
 
 def _demo_reports(config: Config, report: HoursReport, *, database_url: str, out_dir: Path) -> None:
-    """The demo's reports: each department's chair report and the busiest mentor's dossier summary.
+    """The demo's reports: each department's chair report, the school roll-up, every mentor's JSON
+    summary and the busiest mentor's dossier summary.
 
     Listing departments (with chairs) under departments: chooses the chair reports; otherwise every
     department gets one."""
+    from mentorledger.exports.run import export_json
+
+    def period() -> Period:
+        return Period.checked(config, None, None, None, out_dir, None, database_url)
+
     departments = [d.name for d in config.departments] or sorted({p.department for p in config.people})
     for name in departments:
-        print_written(
-            run_report(config, "effort", database_url=database_url, out_dir=str(out_dir), department=name)
-        )
+        print_written(run_report(config, "effort", period(), department=name))
+    print_written(run_report(config, "school", period()))
+    print_exported("mentor summaries", export_json(config, Ledger.open(database_url), out_dir))
     if report.mentors:
-        print_written(
-            run_report(
-                config,
-                "dossier",
-                database_url=database_url,
-                out_dir=str(out_dir),
-                mentor=report.mentors[0].email,
-            )
-        )
+        print_written(run_report(config, "dossier", period(), mentor=report.mentors[0].email))

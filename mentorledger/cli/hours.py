@@ -12,7 +12,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from mentorledger.asof import resolve_as_of
 from mentorledger.cli.app import (
+    AsOf,
     ConfigOption,
     DateFrom,
     DateTo,
@@ -41,8 +43,9 @@ def hours(
     date_to: DateTo = None,
     mentor: Annotated[str | None, typer.Option(help="Only this mentor (e-mail).")] = None,
     output: Annotated[HoursFormat, typer.Option("--format", help="table, json or csv.")] = HoursFormat.TABLE,
+    as_of: AsOf = None,
 ) -> None:
-    """Counted mentoring minutes per mentor (overlap-free), by category."""
+    """Counted mentoring minutes per mentor (overlap-free), by category, as of now or --as-of."""
     loaded = load(config)
     if mentor is not None and loaded.person(mentor) is None:
         assert loaded.source_path is not None
@@ -50,8 +53,15 @@ def hours(
             f"--mentor {mentor} is not in people of {shown(loaded.source_path)}; check the address "
             "(or add them with `mentorledger import people`)"
         )
-    report = compute_hours(loaded, open_ledger(loaded), start=date_from, end=date_to, mentor=mentor)
-    print_hours(report, output)
+    report = compute_hours(
+        loaded,
+        open_ledger(loaded),
+        start=date_from,
+        end=date_to,
+        mentor=mentor,
+        as_of=resolve_as_of(as_of, loaded.tz),
+    )
+    print_hours(report, output, loaded)
     if not report.mentors:
         what, hint = nothing_counted(loaded, report)
         say_where_nothing_was_found(loaded, what, hint)
@@ -76,14 +86,19 @@ def nothing_counted(config: Config, report: HoursReport) -> tuple[str, str | Non
     )
 
 
-def print_hours(report: HoursReport, output: HoursFormat) -> None:
+def print_hours(report: HoursReport, output: HoursFormat, config: Config) -> None:
     if output is HoursFormat.JSON:
         sys.stdout.write(json.dumps(report.as_json(), indent=2) + "\n")
         return
     if output is HoursFormat.CSV:
         sys.stdout.write(hours_csv(report))
         return
-    table = Table(title=f"Mentoring, {report.window.start} to {report.window.end}", title_justify="left")
+    title = f"Mentoring, {report.window.start} to {report.window.end}"
+    if report.as_of is not None:
+        from mentorledger.reports.formatting import through
+
+        title += f", meetings ended by {through(report.as_of, config.tz)}"
+    table = Table(title=title, title_justify="left")
     for column in ("Mentor", "E-mail", "Hours", "Group", "Mentee", "Tag", "Entries", "Pending", "By hand"):
         table.add_column(
             column, justify="left" if column in ("Mentor", "E-mail") else "right", no_wrap=column == "Mentor"

@@ -1,46 +1,71 @@
 """The chair effort report as data: the one computation every format (HTML, PDF, XLSX, CSV) renders.
 
-Minutes come from ``mentorledger.hours.compute_hours`` (rule 5, the same numbers as ``mentorledger
-hours``); this module adds credit, distribution statistics and the optional equity aggregate. What a
-chair sees is deliberately narrow (SPEC privacy): names, ranks and hour totals of faculty; never event
-titles, agendas, mentee names, or who attended which group session; demographics only in aggregates
-with small cells suppressed and never next to a name.
+Minutes come from ``LedgerView`` (the same numbers as ``mentorledger hours`` at the same as-of
+instant); this module adds each person's sync health and coverage, credit, distribution statistics and
+the optional equity aggregate. Every person of the department is listed: connected, failing (since
+when) or not connected; a period no calendar of a person covered reads "no data", never 0. What a
+chair sees is deliberately narrow (SPEC privacy): names, ranks and hour totals; never event titles,
+agendas, mentee names, or who attended which group session; demographics only in aggregates with
+small cells suppressed and never next to a name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from mentorledger.config import Config, Person, Window
 from mentorledger.counting import Category
+from mentorledger.coverage import Extent, PersonSync, SyncStatus
 from mentorledger.errors import UserError
-from mentorledger.hours import compute_hours, resolve_window
 from mentorledger.reports import stats
+from mentorledger.reports.basis import LedgerView, MonthRow, PeriodHours, load_view, monthly
 from mentorledger.reports.credit import (
     CREDIT_METHOD,
     allotted_minutes,
+    credit_split,
     fte_equivalent,
     previous_window,
     stipend_in,
     window_days,
 )
+from mentorledger.reports.equity import (
+    MIN_CELL,
+    NOT_REPORTED,
+    SUPPRESSED_LABEL,
+    SUPPRESSION_METHOD,
+    EquityCell,
+    EquityTable,
+    _label,
+    equity_tables,
+    suppress,
+)
 from mentorledger.store.ledger import Ledger
 
-MIN_CELL = 5  # equity cells with fewer people are suppressed (SPEC privacy: n < 5)
-EQUITY_FIELDS: dict[str, str] = {
-    "gender": "Gender (self-reported)",
-    "race_ethnicity": "Race / ethnicity (self-reported)",
-    "urim": "Under-represented in medicine (self-reported)",
-    "first_generation": "First-generation (self-reported)",
-}
-NOT_REPORTED = "not reported"
+__all__ = [  # the equity names are re-exported: reports and tests import them from here
+    "MIN_CELL",
+    "NOT_REPORTED",
+    "SUPPRESSED_LABEL",
+    "ChairReport",
+    "EquityCell",
+    "EquityTable",
+    "FacultyRow",
+    "_label",
+    "build_chair_report",
+    "chair_report",
+    "suppress",
+]
+
 METHOD_LABELS = {
     "hours": "Hours",
+    "as_of": "As of",
+    "coverage": "Coverage and “no data”",
+    "scheduled": "Scheduled",
     "population": "Who is in the table",
     "fte": "FTE equivalent",
     "credit": "Credited and uncredited hours",
+    "distribution": "Who the distribution covers",
     "percentile": "Median and 90th percentile",
     "gini": "Gini coefficient",
     "top10": "Top 10% share",
@@ -48,9 +73,25 @@ METHOD_LABELS = {
     "change": "Change",
     "suppression": "Small-cell suppression",
 }
+HOURS_METHOD = (
+    "counting rules v2: per person, the union of counted calendar entries, overlaps never counted "
+    "twice (the numbers of `mentorledger hours` with the same --as-of)"
+)
+COVERAGE_METHOD = (
+    "each successful sync of a calendar covers its counting window up to the moment it ran; a period "
+    "that none of a person's calendars covered reads “no data” (never 0), and one covered in part says "
+    "for how many of its months there is data and through which date (the earliest last sync among "
+    "the person's calendars)"
+)
+SCHEDULED_METHOD = (
+    "meetings in the ledger that had not ended by the as-of instant, or ended after the calendar's "
+    "last successful sync, are shown as scheduled and are in no total"
+)
 POPULATION = (
-    "people of the department with counted mentoring in the period or a mentee relationship "
-    "active in it (zero hours included)"
+    "every person of the department, whether connected (every calendar syncing), failing (a calendar's "
+    "last sync failed, since the date shown), never synced, or not connected (no calendar configured); "
+    "people who are in the configuration only as mentees are left out, because a chair never sees "
+    "mentee names"
 )
 
 
@@ -60,25 +101,53 @@ class FacultyRow:
     name: str
     rank: str
     track: str | None
-    minutes: int
-    by_category: dict[str, int]
+    sync: PersonSync
+    current: PeriodHours
+    previous: PeriodHours
     active_mentees: int
     groups: int
     allotted_minutes: int
-    credited_minutes: int
-    uncredited_minutes: int
     stipend: float
-    previous_minutes: int
-    review_for_credit: bool
+    mentor: bool  # counted mentoring or an active mentee relationship in the period
+    in_distribution: bool  # a mentor whose calendars covered the whole period
+    review_for_credit: bool = False
 
     @property
-    def change_minutes(self) -> int:
+    def minutes(self) -> int | None:
+        return self.current.minutes
+
+    @property
+    def by_category(self) -> dict[str, int] | None:
+        return self.current.by_category
+
+    @property
+    def previous_minutes(self) -> int | None:
+        return self.previous.minutes
+
+    @property
+    def change_minutes(self) -> int | None:
+        """Blank (None) unless both periods have data."""
+        if self.minutes is None or self.previous_minutes is None:
+            return None
         return self.minutes - self.previous_minutes
+
+    @property
+    def credited_minutes(self) -> int | None:
+        return credit_split(self.minutes, self.allotted_minutes)[0]
+
+    @property
+    def uncredited_minutes(self) -> int | None:
+        return credit_split(self.minutes, self.allotted_minutes)[1]
 
 
 @dataclass(frozen=True, slots=True)
 class Totals:
-    mentors: int
+    people: int
+    by_status: dict[str, int]
+    with_data: int
+    partial: int
+    mentors: int  # mentors with data for the period
+    compared: int  # mentors in the distribution
     minutes: int
     by_category: dict[str, int]
     fte_equivalent: float
@@ -86,8 +155,10 @@ class Totals:
     credited_minutes: int
     uncredited_minutes: int
     stipend: float
-    previous_minutes: int
-    flagged: int
+    previous_minutes: int | None  # of the people with data in both periods
+    change_minutes: int | None
+    scheduled_minutes: int
+    flagged: int | None  # None: flags withheld (fewer than MIN_MENTORS to compare)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,41 +173,35 @@ class Distribution:
 
 
 @dataclass(frozen=True, slots=True)
-class EquityCell:
-    """One self-reported group's aggregate; a suppressed cell carries no numbers at all."""
-
-    label: str
-    people: int | None
-    minutes: int | None
-    uncredited_minutes: int | None
-    suppressed: bool
-    reason: str = ""  # why, when suppressed
-
-
-@dataclass(frozen=True, slots=True)
-class EquityTable:
-    field: str
-    title: str
-    cells: list[EquityCell]
-
-
-@dataclass(frozen=True, slots=True)
 class ChairReport:
     institution: str
     department: str
     window: Window
     previous: Window
+    as_of: dt.datetime
+    data_through: dt.datetime
+    timezone: str
     fte_basis_hours: float
     generated_at: dt.datetime
     rows: list[FacultyRow]
     totals: Totals
-    distribution: Distribution
+    distribution: Distribution | None
+    distribution_note: str | None  # why the distribution and the flags are left out
+    months: list[MonthRow]
     equity: list[EquityTable] | None
     methods: dict[str, str] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
         return "".join(c if c.isalnum() else "-" for c in self.department.lower()).strip("-") or "department"
+
+    @property
+    def failing(self) -> list[FacultyRow]:
+        return [r for r in self.rows if r.sync.status is SyncStatus.FAILING]
+
+    @property
+    def partial(self) -> list[FacultyRow]:
+        return [r for r in self.rows if r.current.coverage.extent is Extent.PARTIAL]
 
 
 def department_people(config: Config, department: str) -> list[Person]:
@@ -147,8 +212,14 @@ def department_people(config: Config, department: str) -> list[Person]:
     return people
 
 
-def _overlaps(start: dt.date, end: dt.date | None, window: Window) -> bool:
-    return start <= window.end and (end is None or end >= window.start)
+def report_roster(config: Config, department: str) -> list[Person]:
+    """Who the chair report lists: every person of the department except those who are in the
+    configuration only as mentees (no calendar, mentee of no one, in no group): chairs never see
+    mentee names (SPEC privacy)."""
+    mentees = {r.mentee for r in config.relationships}
+    involved = {r.mentor for r in config.relationships} | {c.owner for c in config.calendars}
+    involved |= {m for g in config.groups for m in g.members}
+    return [p for p in department_people(config, department) if p.email in involved or p.email not in mentees]
 
 
 def build_chair_report(
@@ -158,166 +229,157 @@ def build_chair_report(
     *,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    as_of: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> ChairReport:
-    """Everything the chair report shows, computed once."""
-    people = department_people(config, department)
-    window = resolve_window(config, start, end)
+    """Everything the chair report shows, computed once, as of ``as_of`` (default now)."""
+    department_people(config, department)  # a wrong name fails before the ledger is read
+    view, window = load_view(config, ledger, start=start, end=end, as_of=as_of, with_previous=True)
+    return chair_report(view, department, window, now=now)
+
+
+def chair_report(
+    view: LedgerView, department: str, window: Window, *, now: dt.datetime | None = None
+) -> ChairReport:
+    """The chair report of ``department`` from an already loaded view (the school roll-up builds every
+    department's report from one view)."""
+    config = view.config
+    people = report_roster(config, department)
+    name = department_people(config, department)[0].department
     previous = previous_window(window)
-    current = {m.email: m for m in compute_hours(config, ledger, start=window.start, end=window.end).mentors}
-    before = {
-        m.email: m for m in compute_hours(config, ledger, start=previous.start, end=previous.end).mentors
-    }
-    basis = config.fte_basis_hours
-
-    mentees: dict[str, set[str]] = defaultdict(set)
-    for rel in config.relationships:
-        if _overlaps(rel.start, rel.end, window):
-            mentees[rel.mentor].add(rel.mentee)
-    population = [p for p in people if p.email in current or p.email in mentees]
-
-    drafts = []
-    for person in population:
-        hours = current.get(person.email)
-        minutes = hours.minutes if hours else 0
-        allotted = allotted_minutes(person, window, basis)
-        credited = min(minutes, allotted)
-        drafts.append(
-            FacultyRow(
-                email=person.email,
-                name=person.name,
-                rank=str(person.rank),
-                track=person.track,
-                minutes=minutes,
-                by_category={str(c): (hours.by_category.get(c, 0) if hours else 0) for c in Category},
-                active_mentees=len(mentees.get(person.email, ())),
-                groups=sum(1 for g in config.groups if person.email in g.members),
-                allotted_minutes=allotted,
-                credited_minutes=credited,
-                uncredited_minutes=minutes - credited,
-                stipend=stipend_in(person, window),
-                previous_minutes=before[person.email].minutes if person.email in before else 0,
-                review_for_credit=False,
-            )
-        )
-    loads = [r.minutes / 60 for r in drafts]
-    uncredited = [r.uncredited_minutes / 60 for r in drafts]
-    threshold = stats.percentile(uncredited, 0.9)
-    rows = [
-        _flagged(r, r.uncredited_minutes / 60 > threshold)
-        for r in sorted(drafts, key=lambda r: (-r.minutes, r.name, r.email))
-    ]
-    total_minutes = sum(r.minutes for r in rows)
-    totals = Totals(
-        mentors=len(rows),
-        minutes=total_minutes,
-        by_category={str(c): sum(r.by_category[str(c)] for r in rows) for c in Category},
-        fte_equivalent=fte_equivalent(total_minutes, window, basis),
-        allotted_minutes=sum(r.allotted_minutes for r in rows),
-        credited_minutes=sum(r.credited_minutes for r in rows),
-        uncredited_minutes=sum(r.uncredited_minutes for r in rows),
-        stipend=round(sum(r.stipend for r in rows), 2),
-        previous_minutes=sum(r.previous_minutes for r in rows),
-        flagged=sum(r.review_for_credit for r in rows),
+    rows = sorted(
+        (_row(view, person, window, previous) for person in people),
+        key=lambda r: (r.minutes is None, -(r.minutes or 0), r.name, r.email),
     )
-    distribution = Distribution(
+    comparable = [r for r in rows if r.in_distribution]
+    enough = len(comparable) >= stats.MIN_MENTORS
+    distribution = _distribution(comparable) if enough else None
+    if distribution is not None:
+        threshold = distribution.p90_uncredited_hours
+        rows = [
+            replace(r, review_for_credit=r.in_distribution and _uncredited_hours(r) > threshold) for r in rows
+        ]
+    return ChairReport(
+        institution=config.institution,
+        department=name,
+        window=window,
+        previous=previous,
+        as_of=view.as_of,
+        data_through=view.data_through(window),
+        timezone=config.timezone,
+        fte_basis_hours=config.fte_basis_hours,
+        generated_at=now or dt.datetime.now(dt.UTC),
+        rows=rows,
+        totals=_totals(rows, window, config.fte_basis_hours, flags=enough),
+        distribution=distribution,
+        distribution_note=None if enough else stats.too_few_note(len(comparable)),
+        months=monthly(view, [p.email for p in people], window),
+        equity=equity_tables(config, [r for r in rows if r.mentor and r.minutes is not None])
+        if config.equity_section
+        else None,
+        methods=_methods(config, window, previous),
+    )
+
+
+def _row(view: LedgerView, person: Person, window: Window, previous: Window) -> FacultyRow:
+    config = view.config
+    current = view.period(person.email, window)
+    # Mentees active in the period up to the as-of date: a relationship that has not begun is not one.
+    known_until = Window(start=window.start, end=max(window.start, min(window.end, view.as_of_date())))
+    mentees = {
+        r.mentee
+        for r in config.relationships
+        if r.mentor == person.email
+        and _overlaps(r.start, r.end, known_until)
+        and r.start <= view.as_of_date()
+    }
+    mentor = bool(mentees) or bool(current.minutes)
+    return FacultyRow(
+        email=person.email,
+        name=person.name,
+        rank=str(person.rank),
+        track=person.track,
+        sync=view.sync(person.email),
+        current=current,
+        previous=view.period(person.email, previous),
+        active_mentees=len(mentees),
+        groups=sum(1 for g in config.groups if person.email in g.members),
+        allotted_minutes=allotted_minutes(person, window, config.fte_basis_hours),
+        stipend=stipend_in(person, window),
+        mentor=mentor,
+        in_distribution=mentor and current.coverage.extent is Extent.FULL,
+    )
+
+
+def _overlaps(start: dt.date, end: dt.date | None, window: Window) -> bool:
+    return start <= window.end and (end is None or end >= window.start)
+
+
+def _uncredited_hours(row: FacultyRow) -> float:
+    return (row.uncredited_minutes or 0) / 60
+
+
+def _distribution(rows: Sequence[FacultyRow]) -> Distribution:
+    loads = [(r.minutes or 0) / 60 for r in rows]
+    return Distribution(
         median_hours=stats.median(loads),
         p90_hours=stats.percentile(loads, 0.9),
         gini=stats.gini(loads),
         top10_share=stats.top_share(loads, 0.1),
-        top10_count=max(1, -(-len(loads) // 10)) if loads else 0,
-        p90_uncredited_hours=threshold,
+        top10_count=stats.top_count(len(loads), 0.1),
+        p90_uncredited_hours=stats.percentile([_uncredited_hours(r) for r in rows], 0.9),
         lorenz=stats.lorenz(loads),
     )
-    return ChairReport(
-        institution=config.institution,
-        department=people[0].department,
-        window=window,
-        previous=previous,
-        fte_basis_hours=basis,
-        generated_at=now or dt.datetime.now(dt.UTC),
-        rows=rows,
-        totals=totals,
-        distribution=distribution,
-        equity=_equity(config, rows) if config.equity_section else None,
-        methods={
-            "hours": "counting rules v1: per mentor, the union of counted calendar entries, overlaps never "
-            "counted twice (the numbers of `mentorledger hours`)",
-            "population": POPULATION,
-            "fte": f"hours / ({basis:g} h per 1.0 FTE per year x {window_days(window)} days / 365)",
-            "credit": CREDIT_METHOD,
-            "percentile": stats.PERCENTILE_METHOD,
-            "gini": stats.GINI_METHOD,
-            "top10": stats.TOP_SHARE_METHOD,
-            "flag": "review for credit: uncredited hours above the department's 90th percentile of "
-            "uncredited hours",
-            "change": f"against the previous period of the same length, {previous.start} to {previous.end}, "
-            "as the ledger holds it (a period whose calendars were never synced reads 0)",
-            "suppression": f"answers given by fewer than {MIN_CELL} people are suppressed, with one more "
-            "answer when needed so that none can be derived from the totals; suppressed answers are merged "
-            "into one unlabelled row; a table where one answer covers everyone is suppressed entirely",
-        },
+
+
+def _totals(rows: Sequence[FacultyRow], window: Window, basis: float, *, flags: bool) -> Totals:
+    known = [r for r in rows if r.minutes is not None]
+    both = [r for r in known if r.previous_minutes is not None]
+    minutes = sum(r.minutes or 0 for r in known)
+    by_status = {str(s): sum(1 for r in rows if r.sync.status is s) for s in SyncStatus}
+    return Totals(
+        people=len(rows),
+        by_status=by_status,
+        with_data=len(known),
+        partial=sum(1 for r in rows if r.current.coverage.extent is Extent.PARTIAL),
+        mentors=sum(1 for r in known if r.mentor),
+        compared=sum(1 for r in rows if r.in_distribution),
+        minutes=minutes,
+        by_category={str(c): sum((r.by_category or {}).get(str(c), 0) for r in known) for c in Category},
+        fte_equivalent=fte_equivalent(minutes, window, basis),
+        allotted_minutes=sum(r.allotted_minutes for r in rows),
+        credited_minutes=sum(r.credited_minutes or 0 for r in known),
+        uncredited_minutes=sum(r.uncredited_minutes or 0 for r in known),
+        stipend=round(sum(r.stipend for r in rows), 2),
+        previous_minutes=sum(r.previous_minutes or 0 for r in both) if both else None,
+        change_minutes=sum(r.change_minutes or 0 for r in both) if both else None,
+        scheduled_minutes=sum(r.current.scheduled_minutes for r in rows),
+        flagged=sum(r.review_for_credit for r in rows) if flags else None,
     )
 
 
-def _flagged(row: FacultyRow, flag: bool) -> FacultyRow:
-    return replace(row, review_for_credit=flag)
-
-
-def _label(value: object) -> str:
-    if value is None or value == "":
-        return NOT_REPORTED
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value).strip().lower()  # "Woman" and "woman " are one answer
-
-
-def _equity(config: Config, rows: list[FacultyRow]) -> list[EquityTable]:
-    """Aggregate load by self-reported group, with primary and complementary suppression."""
-    tables = []
-    for name, title in EQUITY_FIELDS.items():
-        groups: dict[str, list[FacultyRow]] = defaultdict(list)
-        for row in rows:
-            answers = config.self_reported.get(row.email)
-            groups[_label(getattr(answers, name) if answers else None)].append(row)
-        tables.append(EquityTable(name, title, suppress(groups)))
-    return tables
-
-
-SUPPRESSED_LABEL = "other answers (suppressed)"
-SUPPRESSION_REASON = f"fewer than {MIN_CELL} people, or needed to protect such a group"
-
-
-def suppress(groups: dict[str, list[FacultyRow]]) -> list[EquityCell]:
-    """The cells of one table, safe to show beside a named faculty table.
-
-    1. A cell with fewer than MIN_CELL people is suppressed.
-    2. If that leaves exactly one suppressed cell, the next smallest is suppressed too, so the table
-       total (everyone in the faculty table) minus the shown cells cannot give it away.
-    3. Suppressed cells are merged into one row without their answers, so a rare answer's existence
-       is not shown either.
-    4. If one reported answer covers everyone, showing it would label every named row: all suppressed.
-    """
-    sizes = {label: len(members) for label, members in groups.items()}
-    hidden = {label for label, n in sizes.items() if n < MIN_CELL}
-    if len(hidden) == 1 and len(sizes) > 1:
-        rest = sorted((n, label) for label, n in sizes.items() if label not in hidden)
-        hidden.add(rest[0][1])
-    total = sum(sizes.values())
-    if any(n == total and label != NOT_REPORTED for label, n in sizes.items()):
-        hidden = set(sizes)
-    cells = [
-        EquityCell(
-            label=label,
-            people=len(groups[label]),
-            minutes=sum(r.minutes for r in groups[label]),
-            uncredited_minutes=sum(r.uncredited_minutes for r in groups[label]),
-            suppressed=False,
-        )
-        for label in sorted(set(groups) - hidden, key=lambda lbl: (lbl == NOT_REPORTED, lbl))
-    ]
-    if hidden:
-        cells.append(
-            EquityCell(SUPPRESSED_LABEL, None, None, None, suppressed=True, reason=SUPPRESSION_REASON)
-        )
-    return cells
+def _methods(config: Config, window: Window, previous: Window) -> dict[str, str]:
+    basis = config.fte_basis_hours
+    methods = {
+        "hours": HOURS_METHOD,
+        "as_of": "only meetings that had ended by the as-of instant count; one in progress then counts "
+        "once it has ended (in a report with a later as-of)",
+        "coverage": COVERAGE_METHOD,
+        "scheduled": SCHEDULED_METHOD,
+        "population": POPULATION,
+        "fte": f"hours / ({basis:g} h per 1.0 FTE per year x {window_days(window)} days / 365)",
+        "credit": CREDIT_METHOD,
+        "distribution": f"mentors (counted mentoring, or a mentee relationship active in the period) whose "
+        f"calendars covered the whole period; shown only with at least {stats.MIN_MENTORS} such mentors",
+        "percentile": stats.PERCENTILE_METHOD,
+        "gini": stats.GINI_METHOD,
+        "top10": stats.TOP_SHARE_METHOD,
+        "flag": "review for credit: uncredited hours above the 90th percentile of uncredited hours of the "
+        f"mentors in the distribution; shown only with at least {stats.MIN_MENTORS} of them",
+        "change": f"against the previous period of the same length, {previous.start} to {previous.end}; "
+        "blank when either period has no data; the department's change adds up only the people with "
+        "data in both",
+    }
+    if config.equity_section:
+        methods["suppression"] = SUPPRESSION_METHOD
+    return methods

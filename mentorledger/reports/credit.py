@@ -43,6 +43,15 @@ def allotted_minutes(person: Person, window: Window, fte_basis_hours: float) -> 
     return round(hours * 60)
 
 
+def credit_split(minutes: int | None, allotted: int) -> tuple[int | None, int | None]:
+    """(credited, uncredited) minutes: logged minutes up to the allotment are credited; neither is
+    known when the minutes are not (no data)."""
+    if minutes is None:
+        return None, None
+    credited = min(minutes, allotted)
+    return credited, minutes - credited
+
+
 def stipend_in(person: Person, window: Window) -> float:
     """Stipend amounts prorated to ``window`` (currency as configured)."""
     total = 0.0

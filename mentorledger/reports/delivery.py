@@ -14,12 +14,13 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from mentorledger.config import Config
 from mentorledger.errors import UserError
 from mentorledger.mailheaders import address_field, set_header, unstructured_field
 from mentorledger.reports.chair_data import ChairReport
-from mentorledger.reports.formatting import hours, percent
+from mentorledger.reports.formatting import decimal, fte, hours, percent, through
 
 ATTACHED_FORMATS = ("pdf", "xlsx")
 
@@ -36,17 +37,25 @@ def chairs_of(config: Config, department: str) -> list[str]:
 
 def chair_email_text(report: ChairReport) -> tuple[str, str]:
     """Subject and body of the chairs' e-mail: headline numbers only, no names."""
-    t, d = report.totals, report.distribution
+    t, d, tz = report.totals, report.distribution, ZoneInfo(report.timezone)
+    spread = (
+        f"Gini coefficient {decimal(d.gini, 3)}; the top 10% of mentors carry {percent(d.top10_share)} of the hours"
+        if d is not None
+        else (report.distribution_note or "")
+    )
+    failing = t.by_status["failing"]
     body = "\n".join(
         [
-            f"Mentoring effort report for {report.department}, {report.window.start} to {report.window.end}.",
+            f"Mentoring effort report for {report.department}, {report.window.start} to {report.window.end}; "
+            f"data through {through(report.data_through, tz)}.",
             "",
-            f"Mentors: {t.mentors}",
-            f"Mentoring hours: {hours(t.minutes)} (FTE equivalent {t.fte_equivalent:.3f}; "
+            f"People: {t.people}, of whom {t.with_data} with data; mentors with data: {t.mentors}",
+            *([f"Calendars failing: {failing} (see the report for since when)"] if failing else []),
+            f"Mentoring hours: {hours(t.minutes)} (FTE equivalent {fte(t.fte_equivalent)}; "
             f"FTE basis {report.fte_basis_hours:g} hours per 1.0 FTE per year)",
             f"Credited hours: {hours(t.credited_minutes)}; uncredited hours: {hours(t.uncredited_minutes)}",
-            f"Gini coefficient {d.gini:.3f}; the top 10% of mentors carry {percent(d.top10_share)} of the hours",
-            f"Flagged for credit review: {t.flagged}",
+            spread,
+            f"Flagged for credit review: {'left out' if t.flagged is None else t.flagged}",
             "",
             "The PDF and the spreadsheet are attached. Sent by mentorledger.",
         ]

@@ -11,12 +11,22 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
-from mentorledger.config import Config, ObjectiveStatus, Person, Relationship, Window
+from mentorledger.config import Config, Group, ObjectiveStatus, Person, Relationship, Window
 from mentorledger.counting import Category, clipped_minutes
+from mentorledger.coverage import Extent, PersonSync, last_instant_date
 from mentorledger.errors import UserError
-from mentorledger.hours import compute_hours, ledger_entries, minutes_by_owner
-from mentorledger.reports.credit import allotted_minutes, fte_equivalent, overlap_days, stipend_in
+from mentorledger.hours import minutes_by_owner
+from mentorledger.reports.basis import LedgerView, MonthRow, PeriodHours, monthly
+from mentorledger.reports.credit import (
+    allotted_minutes,
+    credit_split,
+    fte_equivalent,
+    overlap_days,
+    stipend_in,
+)
+from mentorledger.reports.formatting import coverage_note, hours, money, through
 from mentorledger.store.ledger import Ledger
 
 LONG_RELATIONSHIP_DAYS = 365
@@ -43,8 +53,15 @@ class YearRow:
     label: str
     start: dt.date
     end: dt.date
-    minutes: int
-    by_category: dict[str, int]
+    hours: PeriodHours
+
+    @property
+    def minutes(self) -> int | None:
+        return self.hours.minutes
+
+    @property
+    def by_category(self) -> dict[str, int] | None:
+        return self.hours.by_category
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +72,8 @@ class MenteeRow:
     kind: str
     start: dt.date
     end: dt.date | None
-    months: int
-    minutes: int  # one-on-one time (mentee category) with this mentee in the period
+    months: int  # measured to the as-of date (or the relationship's end, if earlier)
+    minutes: int | None  # one-on-one time (mentee category) with this mentee in the period
     outcomes: list[str]
 
 
@@ -69,7 +86,7 @@ class GroupRow:
     objectives_total: int
     objectives: list[tuple[str, bool]]
     sessions: int
-    minutes: int
+    minutes: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +109,16 @@ class DossierSummary:
     department: str
     last_promotion: dt.date | None
     window: Window
+    as_of: dt.datetime
+    data_through: dt.datetime
+    timezone: str
+    sync: PersonSync
     fte_basis_hours: float
     generated_at: dt.datetime
-    minutes: int
-    by_category: dict[str, int]
-    entries: int
-    fte_equivalent: float
+    period: PeriodHours
+    fte_equivalent: float | None
     years: list[YearRow]
+    months: list[MonthRow]
     mentees: list[MenteeRow]
     mentees_by_stage: dict[str, int]
     mentees_by_kind: dict[str, int]
@@ -109,8 +129,6 @@ class DossierSummary:
     groups: list[GroupRow]
     credit: list[CreditRow]
     allotted_minutes: int
-    credited_minutes: int
-    uncredited_minutes: int
     stipend: float
     paragraph: str
     prompts: list[str]
@@ -118,6 +136,26 @@ class DossierSummary:
     @property
     def slug(self) -> str:
         return self.email.split("@")[0].replace(".", "-")
+
+    @property
+    def minutes(self) -> int | None:
+        return self.period.minutes
+
+    @property
+    def by_category(self) -> dict[str, int] | None:
+        return self.period.by_category
+
+    @property
+    def entries(self) -> int:
+        return self.period.entries
+
+    @property
+    def credited_minutes(self) -> int | None:
+        return credit_split(self.minutes, self.allotted_minutes)[0]
+
+    @property
+    def uncredited_minutes(self) -> int | None:
+        return credit_split(self.minutes, self.allotted_minutes)[1]
 
 
 def mentee_label(index: int) -> str:
@@ -130,9 +168,17 @@ def mentee_label(index: int) -> str:
     return f"Mentee {letters}"
 
 
-def dossier_window(config: Config, person: Person, start: dt.date | None, end: dt.date | None) -> Window:
-    """Default: from the last promotion (else the configured window's start) to the window's end."""
-    default = config.effective_window()
+def dossier_window(
+    config: Config,
+    person: Person,
+    start: dt.date | None,
+    end: dt.date | None,
+    *,
+    today: dt.date | None = None,
+) -> Window:
+    """Default: from the last promotion (else the configured window's start) to the window's end
+    (without a configured window: of the academic year containing ``today``, the as-of date)."""
+    default = config.effective_window(today)
     first = start or person.last_promotion or default.start
     last = end or default.end
     if last < first:
@@ -169,109 +215,31 @@ def build_dossier(
     *,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    as_of: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> DossierSummary:
     person = config.person(mentor)
     if person is None:
         raise UserError(f"{mentor} is not in people of the configuration; check the address")
-    window = dossier_window(config, person, start, end)
-    email = person.email
+    as_of = as_of or dt.datetime.now(dt.UTC)
+    window = dossier_window(config, person, start, end, today=last_instant_date(as_of, config.tz))
+    return dossier_summary(LedgerView.load(config, ledger, [window], as_of), person, window, now=now)
 
-    total = next(
-        iter(compute_hours(config, ledger, start=window.start, end=window.end, mentor=email).mentors), None
-    )
-    minutes = total.minutes if total else 0
-    by_category = {str(c): (total.by_category.get(c, 0) if total else 0) for c in Category}
-    years = []
-    for year in academic_years(window):
-        row = next(
-            iter(compute_hours(config, ledger, start=year.start, end=year.end, mentor=email).mentors), None
-        )
-        label = f"{year.start.year if year.start.month >= 7 else year.start.year - 1}"
-        label = f"{label}-{(int(label) + 1) % 100:02d}"
-        years.append(
-            YearRow(
-                label=label,
-                start=year.start,
-                end=year.end,
-                minutes=row.minutes if row else 0,
-                by_category={str(c): (row.by_category.get(c, 0) if row else 0) for c in Category},
-            )
-        )
 
-    entries, bounds = ledger_entries(config, ledger, window, mentor=email)
-    relationships = sorted(
-        (
-            r
-            for r in config.relationships
-            if r.mentor == email and r.start <= window.end and (r.end is None or r.end >= window.start)
-        ),
-        key=lambda r: (r.start, r.mentee),
-    )
-    mentee_rows = []
-    for i, rel in enumerate(relationships):
-        mentee = config.person(rel.mentee)
-        # With every group session in the union, a minute shared with a group session stays group time,
-        # as in the totals (rule 5); what is left in the mentee category is time with this mentee.
-        with_mentee = [
-            e
-            for e in entries
-            if e.category is Category.GROUP
-            or (e.category is Category.MENTEE and rel.mentee in e.participants)
-        ]
-        counted = minutes_by_owner(with_mentee, bounds).get(email)
-        last = min(rel.end or window.end, window.end)
-        days = (last - rel.start).days + 1
-        named = rel.consent_to_name and mentee is not None
-        mentee_rows.append(
-            MenteeRow(
-                label=mentee.name if named and mentee else mentee_label(i),
-                named=named,
-                stage=_stage(config, rel),
-                kind=str(rel.kind),
-                start=rel.start,
-                end=rel.end,
-                months=max(0, round(days / 30.44)),
-                minutes=counted[0][Category.MENTEE] if counted else 0,
-                outcomes=list(rel.outcomes),
-            )
-        )
-
-    group_rows = []
-    sessions_all: set[str] = set()
-    sessions_led: set[str] = set()
-    for group in config.groups:
-        if email not in group.members:
-            continue
-        role = (
-            "founder"
-            if email in group.founded_by
-            else "facilitator"
-            if email in group.facilitators
-            else "member"
-        )
-        in_group = [e for e in entries if e.category is Category.GROUP and e.group_id == group.id]
-        counted = minutes_by_owner(in_group, bounds).get(email)
-        sessions = {e.event_key for e in in_group if clipped_minutes(e.start, e.end, *bounds) > 0}
-        sessions_all |= sessions
-        if role != "member":
-            sessions_led |= sessions
-        group_rows.append(
-            GroupRow(
-                name=group.name,
-                role=role,
-                mission=group.mission,
-                objectives_met=sum(o.status is ObjectiveStatus.DONE for o in group.objectives),
-                objectives_total=len(group.objectives),
-                objectives=[(o.what, o.status is ObjectiveStatus.DONE) for o in group.objectives],
-                sessions=len(sessions),
-                minutes=sum(counted[0].values()) if counted else 0,
-            )
-        )
-
+def dossier_summary(
+    view: LedgerView, person: Person, window: Window, *, now: dt.datetime | None = None
+) -> DossierSummary:
+    """The dossier of ``person`` over ``window`` from an already loaded view."""
+    config, email = view.config, person.email
+    period = view.period(email, window)
+    years = [YearRow(_year_label(y), y.start, y.end, view.period(email, y)) for y in academic_years(window)]
+    relationships = mentor_relationships(view, email, window)
+    mentee_rows = [
+        _mentee_row(view, email, window, i, rel, period.has_data) for i, rel in enumerate(relationships)
+    ]
+    group_rows, sessions_all, sessions_led = _groups(view, email, window, period.has_data)
     basis = config.fte_basis_hours
-    allotted = allotted_minutes(person, window, basis)
-    credited = min(minutes, allotted)
+    as_of_day = view.as_of_date()
     summary = DossierSummary(
         institution=config.institution,
         email=email,
@@ -281,63 +249,181 @@ def build_dossier(
         department=person.department,
         last_promotion=person.last_promotion,
         window=window,
+        as_of=view.as_of,
+        data_through=view.data_through(window),
+        timezone=config.timezone,
+        sync=view.sync(email),
         fte_basis_hours=basis,
         generated_at=now or dt.datetime.now(dt.UTC),
-        minutes=minutes,
-        by_category=by_category,
-        entries=total.entries if total else 0,
-        fte_equivalent=fte_equivalent(minutes, window, basis),
+        period=period,
+        fte_equivalent=None if period.minutes is None else fte_equivalent(period.minutes, window, basis),
         years=years,
+        months=monthly(view, [email], window),
         mentees=mentee_rows,
         mentees_by_stage=dict(sorted(Counter(r.stage for r in mentee_rows).items())),
         mentees_by_kind=dict(sorted(Counter(r.kind for r in mentee_rows).items())),
-        long_relationships=sum(1 for r in relationships if _days(r, window) >= LONG_RELATIONSHIP_DAYS),
+        long_relationships=sum(
+            1 for r in relationships if relationship_days(r, as_of_day) >= LONG_RELATIONSHIP_DAYS
+        ),
         near_peer_roles=sum(1 for r in relationships if str(r.kind) == "near_peer"),
-        group_sessions=len(sessions_all),
-        group_sessions_facilitated=len(sessions_led),
+        group_sessions=sessions_all,
+        group_sessions_facilitated=sessions_led,
         groups=group_rows,
         credit=[
             CreditRow(c.start, c.end, c.protected_hours, c.fte, c.stipend, overlap_days(c, window))
             for c in person.credit
             if overlap_days(c, window)
         ],
-        allotted_minutes=allotted,
-        credited_minutes=credited,
-        uncredited_minutes=minutes - credited,
+        allotted_minutes=allotted_minutes(person, window, basis),
         stipend=stipend_in(person, window),
         paragraph="",
         prompts=list(PROMPTS),
     )
-    return _with_paragraph(summary)
+    return replace(summary, paragraph=paragraph(summary))
 
 
-def _days(rel: Relationship, window: Window) -> int:
-    return (min(rel.end or window.end, window.end) - rel.start).days + 1
+def _year_label(year: Window) -> str:
+    first = year.start.year if year.start.month >= 7 else year.start.year - 1
+    return f"{first}-{(first + 1) % 100:02d}"
 
 
-def hours_text(minutes: int) -> str:
-    """Hours as every format prints them: one decimal."""
-    return f"{minutes / 60:.1f}"
+def mentor_relationships(view: LedgerView, email: str, window: Window) -> list[Relationship]:
+    """The mentor's relationships that meet ``window`` and had begun by the as-of date, by start."""
+    as_of_day = view.as_of_date()
+    return sorted(
+        (
+            r
+            for r in view.config.relationships
+            if r.mentor == email
+            and r.start <= min(window.end, as_of_day)
+            and (r.end is None or r.end >= window.start)
+        ),
+        key=lambda r: (r.start, r.mentee),
+    )
+
+
+def pseudonym_order(config: Config, email: str) -> dict[tuple[str, dt.date], int]:
+    """Each of the mentor's relationships' place by start date, over all of them: "Mentee B" is the
+    same mentee in every period, every dossier and every export."""
+    ordered = sorted(
+        (r for r in config.relationships if r.mentor == email), key=lambda r: (r.start, r.mentee)
+    )
+    return {(r.mentee, r.start): i for i, r in enumerate(ordered)}
+
+
+def relationship_days(rel: Relationship, as_of_day: dt.date) -> int:
+    """How long a relationship has lasted, to the as-of date (or its end, if earlier)."""
+    last = min(rel.end or as_of_day, as_of_day)
+    return max(0, (last - rel.start).days + 1)
+
+
+def one_on_one_minutes(view: LedgerView, email: str, mentee: str, window: Window) -> int:
+    """Time with one mentee in ``window``. With every group session in the union, a minute shared with
+    a group session stays group time, as in the totals (rule 5); what is left in the mentee category
+    is time with this mentee."""
+    entries = [
+        e
+        for e in view.counted(email, window)
+        if e.category is Category.GROUP or (e.category is Category.MENTEE and mentee in e.participants)
+    ]
+    counted = minutes_by_owner(entries, view.bounds(window)).get(email)
+    return counted[0][Category.MENTEE] if counted else 0
+
+
+def group_minutes(view: LedgerView, email: str, group_id: str, window: Window) -> tuple[int, set[str]]:
+    """Minutes in one group's sessions in ``window``, and the sessions (event keys) counted."""
+    bounds = view.bounds(window)
+    entries = [
+        e for e in view.counted(email, window) if e.category is Category.GROUP and e.group_id == group_id
+    ]
+    counted = minutes_by_owner(entries, bounds).get(email)
+    sessions = {e.event_key for e in entries if clipped_minutes(e.start, e.end, *bounds) > 0}
+    return (sum(counted[0].values()) if counted else 0), sessions
+
+
+def _mentee_row(
+    view: LedgerView, email: str, window: Window, index: int, rel: Relationship, has_data: bool
+) -> MenteeRow:
+    mentee = view.config.person(rel.mentee)
+    named = rel.consent_to_name and mentee is not None
+    return MenteeRow(
+        label=mentee.name if named and mentee else mentee_label(index),
+        named=named,
+        stage=_stage(view.config, rel),
+        kind=str(rel.kind),
+        start=rel.start,
+        end=rel.end,
+        months=max(0, round(relationship_days(rel, view.as_of_date()) / 30.44)),
+        minutes=one_on_one_minutes(view, email, rel.mentee, window) if has_data else None,
+        outcomes=list(rel.outcomes),
+    )
+
+
+def group_role(group: Group, email: str) -> str:
+    if email in group.founded_by:
+        return "founder"
+    return "facilitator" if email in group.facilitators else "member"
+
+
+def _groups(view: LedgerView, email: str, window: Window, has_data: bool) -> tuple[list[GroupRow], int, int]:
+    rows = []
+    sessions_all: set[str] = set()
+    sessions_led: set[str] = set()
+    for group in view.config.groups:
+        if email not in group.members:
+            continue
+        role = group_role(group, email)
+        minutes, sessions = group_minutes(view, email, group.id, window)
+        sessions_all |= sessions
+        if role != "member":
+            sessions_led |= sessions
+        rows.append(
+            GroupRow(
+                name=group.name,
+                role=role,
+                mission=group.mission,
+                objectives_met=sum(o.status is ObjectiveStatus.DONE for o in group.objectives),
+                objectives_total=len(group.objectives),
+                objectives=[(o.what, o.status is ObjectiveStatus.DONE) for o in group.objectives],
+                sessions=len(sessions),
+                minutes=minutes if has_data else None,
+            )
+        )
+    return rows, len(sessions_all), len(sessions_led)
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _with_paragraph(s: DossierSummary) -> DossierSummary:
-    """A factual paragraph: every clause is a number or a name from the summary, nothing else."""
+def paragraph(s: DossierSummary) -> str:
+    """A factual paragraph: every clause is a number, a date or a name from the summary, nothing else."""
+    tz = ZoneInfo(s.timezone)
+    period = f"From {s.window.start:%B %-d, %Y} to {s.window.end:%B %-d, %Y}"
     cat = s.by_category
-    parts = [
-        f"From {s.window.start:%B %-d, %Y} to {s.window.end:%B %-d, %Y}, {s.name} logged "
-        f"{hours_text(s.minutes)} hours of mentoring, counted from calendar entries under the published "
-        f"counting rules ({hours_text(cat['mentee'])} h with assigned mentees, {hours_text(cat['group'])} h in "
-        f"peer-mentoring groups, {hours_text(cat['tag'])} h in other meetings marked as mentoring)."
-    ]
+    if s.minutes is None or cat is None:
+        parts = [
+            f"{period}, no calendar of {s.name}'s was synced for the period, so mentorledger has no data "
+            "on their mentoring hours (no data is not zero hours)."
+        ]
+    else:
+        parts = [
+            f"{period}, {s.name} logged {hours(s.minutes)} hours of mentoring, counted from calendar "
+            f"entries under the published counting rules ({hours(cat['mentee'])} h with assigned mentees, "
+            f"{hours(cat['group'])} h in peer-mentoring groups, {hours(cat['tag'])} h in other meetings "
+            f"marked as mentoring), with data through {through(_known_through(s), tz)}."
+        ]
+        gaps = [y.label for y in s.years if y.minutes is None]
+        if gaps:
+            parts.append(f"There is no data for {_join(gaps)}: no calendar of theirs was synced for it.")
+        if s.period.coverage.extent is Extent.PARTIAL and not gaps:
+            parts.append(f"The calendars cover the period in part ({coverage_note(s.period.coverage, tz)}).")
     if s.mentees:
         stages = ", ".join(f"{n} {stage}" for stage, n in s.mentees_by_stage.items())
         parts.append(
             f"{s.name} mentored {_plural(len(s.mentees), 'mentee')} in this period ({stages}); "
-            f"{s.long_relationships} of these relationships lasted 12 months or longer"
+            f"{s.long_relationships} of these relationships had lasted 12 months or longer by "
+            f"{through(s.as_of, tz)}"
             + (
                 f", and {s.near_peer_roles} {'was' if s.near_peer_roles == 1 else 'were'} near-peer."
                 if s.near_peer_roles
@@ -357,17 +443,23 @@ def _with_paragraph(s: DossierSummary) -> DossierSummary:
             )
         )
     if s.allotted_minutes or s.stipend:
+        logged = "no data on hours logged" if s.minutes is None else f"{hours(s.minutes)} hours logged"
         parts.append(
-            f"Credited mentoring effort for the period was {hours_text(s.allotted_minutes)} hours"
-            + (f" and a stipend of {s.stipend:,.2f}" if s.stipend else "")
-            + f", against {hours_text(s.minutes)} hours logged."
+            f"Credited mentoring effort for the period was {hours(s.allotted_minutes)} hours"
+            + (f" and a stipend of {money(s.stipend)}" if s.stipend else "")
+            + f", against {logged}."
         )
     else:
         parts.append(
             "No credited mentoring effort (protected time, FTE or stipend) is recorded for the period."
         )
-    return _replace_paragraph(s, " ".join(parts))
+    return " ".join(parts)
 
 
-def _replace_paragraph(s: DossierSummary, paragraph: str) -> DossierSummary:
-    return replace(s, paragraph=paragraph)
+def _known_through(s: DossierSummary) -> dt.datetime:
+    through_ = s.period.coverage.data_through
+    return min(through_, s.data_through) if through_ else s.data_through
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -4,9 +4,22 @@ format shows the same figures in the same order; a renderer only decides how a t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+from mentorledger.reports.basis import PeriodHours
 from mentorledger.reports.dossier_data import DossierSummary
-from mentorledger.reports.formatting import hours, label
+from mentorledger.reports.formatting import (
+    coverage_note,
+    data_through_line,
+    fte,
+    hours,
+    hours_or_blank,
+    label,
+    money,
+    month_hours,
+    sync_text,
+    through,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,11 +28,24 @@ class Table:
     rows: list[list[object]]
 
 
+def data_line(s: DossierSummary) -> str:
+    """The as-of line every format prints under the title."""
+    tz = ZoneInfo(s.timezone)
+    line = f"Data through {data_through_line(s.data_through, s.as_of, tz)}"
+    note = coverage_note(s.period.coverage, tz)
+    if note:
+        line += f"; the calendars cover the period in part: {note}"
+    line += f". Calendar: {sync_text(s.sync, tz)}. Meetings that had not ended by then are not counted"
+    if s.period.scheduled_minutes:
+        line += f" ({hours(s.period.scheduled_minutes)} scheduled hours are shown apart)"
+    return line + "."
+
+
 def quantity_lines(s: DossierSummary) -> list[str]:
     return [
         f"Mentoring hours: {hours(s.minutes)}",
         f"Mentees: {len(s.mentees)}",
-        f"Relationships of 12 months or more: {s.long_relationships}",
+        f"Relationships of 12 months or more (to {through(s.as_of, ZoneInfo(s.timezone))}): {s.long_relationships}",
         f"Group sessions: {s.group_sessions} ({s.group_sessions_facilitated} in groups led)",
         f"Near-peer roles: {s.near_peer_roles}",
         "Mentees by career stage: "
@@ -30,13 +56,29 @@ def quantity_lines(s: DossierSummary) -> list[str]:
 
 
 def hours_by_year(s: DossierSummary) -> Table:
-    def row(name: str, dates: str, minutes: int, by_category: dict[str, int]) -> list[object]:
-        return [name, dates, hours(minutes), *(hours(by_category[c]) for c in ("mentee", "group", "tag"))]
+    tz = ZoneInfo(s.timezone)
+
+    def row(name: str, dates: str, period: PeriodHours) -> list[object]:
+        by_category = [hours_or_blank(period.category(c)) for c in ("mentee", "group", "tag")]
+        return [name, dates, hours(period.minutes), *by_category, coverage_note(period.coverage, tz)]
 
     return Table(
-        ["Academic year", "Dates", "Hours", "Mentee", "Group", "Tag"],
-        [row(y.label, f"{y.start} – {y.end}", y.minutes, y.by_category) for y in s.years]
-        + [row("Period", "", s.minutes, s.by_category)],
+        ["Academic year", "Dates", "Hours", "Mentee", "Group", "Tag", "Data"],
+        [row(y.label, f"{y.start} – {y.end}", y.hours) for y in s.years] + [row("Period", "", s.period)],
+    )
+
+
+def hours_by_month(s: DossierSummary) -> Table:
+    return Table(
+        ["Month", "Hours", "Scheduled hours (not counted)"],
+        [
+            [
+                m.label,
+                month_hours(m.minutes, m.begun),
+                hours(m.scheduled_minutes) if m.scheduled_minutes else "",
+            ]
+            for m in s.months
+        ],
     )
 
 
@@ -81,5 +123,19 @@ def engagement(s: DossierSummary) -> Table:
                 hours(g.minutes),
             ]
             for g in s.groups
+        ],
+    )
+
+
+def credit(s: DossierSummary) -> Table:
+    return Table(
+        ["Item", "Value"],
+        [
+            ["Hours logged", hours(s.minutes)],
+            ["FTE equivalent of hours logged", fte(s.fte_equivalent)],
+            ["Credited effort (protected time or FTE, prorated)", hours(s.allotted_minutes)],
+            ["Credited hours", hours(s.credited_minutes)],
+            ["Uncredited hours", hours(s.uncredited_minutes)],
+            ["Stipend (prorated)", money(s.stipend)],
         ],
     )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from docx import Document
@@ -10,9 +11,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from mentorledger.reports import charts
 from mentorledger.reports import dossier_tables as tables
 from mentorledger.reports.dossier_data import DossierSummary
-from mentorledger.reports.formatting import fte, hours, label, money
+from mentorledger.reports.formatting import label
+from mentorledger.reports.render_html import months_figure
 
 
 def _table(document: object, content: tables.Table) -> None:
@@ -50,6 +53,7 @@ def dossier_docx(s: DossierSummary, path: Path) -> Path:
         f"Period {s.window.start} to {s.window.end} · FTE basis {s.fte_basis_hours:g} hours per 1.0 FTE per "
         f"year · generated {s.generated_at:%Y-%m-%d %H:%M} UTC"
     )
+    document.add_paragraph(tables.data_line(s))
 
     document.add_heading("Summary", level=1)
     document.add_paragraph(s.paragraph)
@@ -59,6 +63,11 @@ def dossier_docx(s: DossierSummary, path: Path) -> Path:
         document.add_paragraph(line, style="List Bullet")
     _table(document, tables.hours_by_year(s))
 
+    document.add_heading("Hours per month", level=1)
+    figure = months_figure(s.months, f"Mentoring hours per month, {s.name}")
+    document.add_picture(io.BytesIO(charts.png(figure)), width=Cm(16))
+    _table(document, tables.hours_by_month(s))
+
     document.add_heading("Mentees", level=1)
     _table(document, tables.mentees(s))
     document.add_paragraph("Mentees are de-identified unless they consented to be named.")
@@ -67,20 +76,7 @@ def dossier_docx(s: DossierSummary, path: Path) -> Path:
     _table(document, tables.engagement(s))
 
     document.add_heading("Credit received", level=1)
-    _table(
-        document,
-        tables.Table(
-            ["Item", "Value"],
-            [
-                ["Hours logged", hours(s.minutes)],
-                ["FTE equivalent of hours logged", fte(s.fte_equivalent)],
-                ["Credited effort (protected time or FTE, prorated)", hours(s.allotted_minutes)],
-                ["Credited hours", hours(s.credited_minutes)],
-                ["Uncredited hours", hours(s.uncredited_minutes)],
-                ["Stipend (prorated)", money(s.stipend)],
-            ],
-        ),
-    )
+    _table(document, tables.credit(s))
 
     document.add_heading("Your narrative", level=1)
     document.add_paragraph(

@@ -1,16 +1,22 @@
-"""HTML for the chair report and the dossier: one self-contained page each (CSS and charts inline),
-escaped by Jinja2's autoescape so names and free text from the configuration cannot inject markup.
-The PDFs are printed from the same HTML."""
+"""HTML for the chair report, the school roll-up and the dossier: one self-contained page each (CSS and
+charts inline), escaped by Jinja2's autoescape so names and free text from the configuration cannot
+inject markup. The PDFs are printed from the same HTML; every number goes through ``formatting``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib.resources import files
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from matplotlib.figure import Figure
 
 from mentorledger.reports import charts, formatting
+from mentorledger.reports.basis import MonthRow
 from mentorledger.reports.chair_data import METHOD_LABELS, ChairReport
 from mentorledger.reports.dossier_data import DossierSummary
+from mentorledger.reports.school_data import SchoolReport
 
 _env = Environment(
     loader=PackageLoader("mentorledger.reports", "templates"),
@@ -25,39 +31,64 @@ def _css() -> str:
     return files("mentorledger.reports").joinpath("templates/base.css").read_text(encoding="utf-8")
 
 
-def _basis(value: float) -> str:
-    return f"{value:g}"
+def _common(tz: ZoneInfo, fte_basis_hours: float, generated: Any) -> dict[str, Any]:
+    return {
+        "f": formatting,
+        "tz": tz,
+        "css": _css(),
+        "basis": f"{fte_basis_hours:g}",
+        "generated": generated.strftime("%Y-%m-%d %H:%M UTC"),
+        "method_labels": METHOD_LABELS,
+    }
+
+
+def months_figure(months: Sequence[MonthRow], title: str) -> Figure:
+    """The hours-per-month chart of a report (HTML and PDF embed it, DOCX adds it as a picture)."""
+    return charts.figure_months(
+        [m.label for m in months],
+        [formatting.hours_value(m.minutes) for m in months],
+        [formatting.hours_value(m.scheduled_minutes) or 0.0 for m in months],
+        title=title,
+        missing=[formatting.month_hours(None, m.begun) for m in months],
+    )
+
+
+def months_chart(months: Sequence[MonthRow], title: str) -> str:
+    return charts.data_uri(months_figure(months, title))
 
 
 def chair_html(report: ChairReport) -> str:
-    rows = report.rows
+    tz = ZoneInfo(report.timezone)
+    known = [r for r in report.rows if r.minutes is not None]
+    d = report.distribution
     return _env.get_template("chair.html.j2").render(
         r=report,
         t=report.totals,
-        d=report.distribution,
-        f=formatting,
-        css=_css(),
-        method_labels=METHOD_LABELS,
-        basis=_basis(report.fte_basis_hours),
-        generated=report.generated_at.strftime("%Y-%m-%d %H:%M UTC"),
-        lorenz_chart=charts.lorenz_chart(report.distribution.lorenz, report.distribution.gini)
-        if rows
-        else "",
+        d=d,
+        lorenz_chart=charts.lorenz_chart(d.lorenz, d.gini) if d is not None else "",
         bar_chart=charts.mentor_bar_chart(
-            [r.name for r in rows],
-            [r.credited_minutes / 60 for r in rows],
-            [r.uncredited_minutes / 60 for r in rows],
+            [r.name for r in known],
+            [(r.credited_minutes or 0) / 60 for r in known],
+            [(r.uncredited_minutes or 0) / 60 for r in known],
         )
-        if rows
+        if known
         else "",
+        months_chart=months_chart(report.months, f"Mentoring hours per month, {report.department}"),
+        **_common(tz, report.fte_basis_hours, report.generated_at),
+    )
+
+
+def school_html(report: SchoolReport) -> str:
+    tz = ZoneInfo(report.timezone)
+    return _env.get_template("school.html.j2").render(
+        s=report, **_common(tz, report.fte_basis_hours, report.generated_at)
     )
 
 
 def dossier_html(summary: DossierSummary) -> str:
+    tz = ZoneInfo(summary.timezone)
     return _env.get_template("dossier.html.j2").render(
         s=summary,
-        f=formatting,
-        css=_css(),
-        basis=_basis(summary.fte_basis_hours),
-        generated=summary.generated_at.strftime("%Y-%m-%d %H:%M UTC"),
+        months_chart=months_chart(summary.months, f"Mentoring hours per month, {summary.name}"),
+        **_common(tz, summary.fte_basis_hours, summary.generated_at),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mentorledger.reports import dossier_tables as tables
 from mentorledger.reports.dossier_data import DossierSummary
-from mentorledger.reports.formatting import fte, hours, label, money
+from mentorledger.reports.formatting import label
 
 
 def _cell(text: object) -> str:
@@ -32,6 +32,8 @@ def dossier_markdown(s: DossierSummary) -> str:
         f"Period {s.window.start} to {s.window.end} · FTE basis {basis} hours per 1.0 FTE per year · "
         f"generated {s.generated_at:%Y-%m-%d %H:%M} UTC",
         "",
+        tables.data_line(s),
+        "",
         "## Summary",
         "",
         s.paragraph,
@@ -41,6 +43,10 @@ def dossier_markdown(s: DossierSummary) -> str:
         *[f"- {line}" for line in tables.quantity_lines(s)],
         "",
         *_table(tables.hours_by_year(s)),
+        "",
+        "## Hours per month",
+        "",
+        *_table(tables.hours_by_month(s)),
         "",
         "## Mentees",
         "",
@@ -54,11 +60,7 @@ def dossier_markdown(s: DossierSummary) -> str:
         "",
         "## Credit received",
         "",
-        f"- Hours logged: {hours(s.minutes)} (FTE equivalent {fte(s.fte_equivalent)})",
-        f"- Credited effort (protected time or FTE, prorated): {hours(s.allotted_minutes)}",
-        f"- Credited hours: {hours(s.credited_minutes)}",
-        f"- Uncredited hours: {hours(s.uncredited_minutes)}",
-        f"- Stipend (prorated): {money(s.stipend)}",
+        *[f"- {item}: {value}" for item, value in tables.credit(s).rows],
         "",
         "## Your narrative",
         "",

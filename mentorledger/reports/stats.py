@@ -9,6 +9,10 @@ Chairs compare these numbers across departments and years, so each method is fix
   ``sum_i sum_j |x_i - x_j| / (2 n^2 mean)``; 0 when every load is equal, at most ``(n - 1) / n``;
 - the top-10% share is the share of all hours carried by the ``ceil(0.1 n)`` largest loads;
 - the Lorenz curve is ``(k / n, share of the k smallest loads)`` for k = 0..n.
+
+With fewer than ``MIN_MENTORS`` loads none of these say anything about a distribution (a Gini
+coefficient of two people is one difference), so reports leave them out and say why
+(``too_few_note``).
 """
 
 from __future__ import annotations
@@ -16,9 +20,25 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+MIN_MENTORS = 5
 PERCENTILE_METHOD = "linear interpolation between closest ranks (Hyndman-Fan type 7, Excel PERCENTILE.INC)"
-GINI_METHOD = "mean absolute difference / (2 x mean), over every mentor in the table, zeros included"
+GINI_METHOD = "mean absolute difference / (2 x mean), over the mentors in the distribution, zeros included"
 TOP_SHARE_METHOD = "share of all hours carried by the ceil(10% x n) mentors with the most hours"
+
+
+def too_few_note(n: int) -> str:
+    """The one sentence a report prints instead of distribution figures and review flags."""
+    have = "no mentor" if n == 0 else ("1 mentor" if n == 1 else f"{n} mentors")
+    return (
+        f"Median, percentiles, Gini coefficient, top-10% share, Lorenz curve and review-for-credit flags "
+        f"are left out: they need at least {MIN_MENTORS} mentors whose calendars covered the whole "
+        f"period, and this report has {have}."
+    )
+
+
+def top_count(n: int, fraction: float = 0.1) -> int:
+    """How many of n loads make up the top ``fraction``: ceil(fraction * n), at least 1 (0 for none)."""
+    return max(1, math.ceil(fraction * n)) if n else 0
 
 
 def _checked(values: Sequence[float]) -> list[float]:
@@ -61,8 +81,7 @@ def top_share(values: Sequence[float], fraction: float = 0.1) -> float:
     total = sum(ordered)
     if not ordered or total == 0:
         return 0.0
-    k = max(1, math.ceil(fraction * len(ordered)))
-    return sum(ordered[-k:]) / total
+    return sum(ordered[-top_count(len(ordered), fraction) :]) / total
 
 
 def lorenz(values: Sequence[float]) -> list[tuple[float, float]]:

@@ -10,7 +10,7 @@ moved returns to pending (rule 8, audited in the review audit). A sync that dies
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,10 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from mentorledger.counting import Category, Entry
+from mentorledger.coverage import CalendarCoverage
 from mentorledger.reviews import Review
 from mentorledger.sources.protocol import Cursor
+from mentorledger.store import coverage
 from mentorledger.store.concurrency import lock_calendar, upsert_entries
 from mentorledger.store.db import engine_for
 from mentorledger.store.review_audit import times
@@ -139,14 +141,21 @@ def _audit(
 
 
 class Ledger:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, clock: Callable[[], dt.datetime] = _now) -> None:
         self.engine = engine
+        self.clock = clock  # when a sync finished: stamps last success, failures and coverage
 
     @classmethod
-    def open(cls, url: str | None = None, *, config_path: Path | None = None) -> Ledger:
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        config_path: Path | None = None,
+        clock: Callable[[], dt.datetime] = _now,
+    ) -> Ledger:
         """The ledger at ``url``, else the one ``store.location`` picks for the configuration at
         ``config_path`` (MENTORLEDGER_DATABASE_URL, MENTORLEDGER_HOME, beside the file), migrated to head."""
-        return cls(engine_for(url, config_path=config_path))
+        return cls(engine_for(url, config_path=config_path), clock=clock)
 
     # -- reading -------------------------------------------------------------------------------------
 
@@ -156,6 +165,10 @@ class Ledger:
             if row is None:
                 return None
             return CalendarState(row.rules_fingerprint, Cursor.from_json(row.cursor))
+
+    def coverage(self, calendar_keys: Collection[str]) -> dict[str, CalendarCoverage]:
+        """What the successful syncs of these calendars covered, and their sync health."""
+        return coverage.load_coverage(self.engine, calendar_keys)
 
     def entries(
         self,
@@ -248,7 +261,7 @@ class Ledger:
                 if key not in wanted and row.start_utc < end and row.end_utc > start
             ]
             stats = self._write(session, calendar.id, stored, entries, vanished, run)
-            self._finish(session, calendar, run, stats, state=state, success=True)
+            self._finish(session, calendar, run, stats, state=state, success=True, window=window)
         return stats
 
     def apply_changes(
@@ -257,13 +270,16 @@ class Ledger:
         upserts: Sequence[Entry],
         removals: Collection[str],
         *,
+        window: tuple[dt.datetime, dt.datetime],
         state: CalendarState,
         run: RunRecord,
     ) -> ApplyStats:
         """Apply an incremental sync in one transaction: create or update ``upserts``, mark the entries
         with source keys in ``removals`` removed, and leave every other entry alone (no window-wide
         reconciliation: the source reported only what changed). The new state (sync token) is written
-        in the same transaction, so a token is never stored for changes that were not."""
+        in the same transaction, so a token is never stored for changes that were not. ``window`` is
+        the counting window the cursor stands for (a cursor is only reused under an unchanged window
+        and rules): after the changes the ledger holds the source's view of all of it (coverage)."""
         wanted = {entry.source_key for entry in upserts}
         gone = set(removals) - wanted
         with Session(self.engine) as session, session.begin():
@@ -276,7 +292,7 @@ class Ledger:
                 )
                 stored.update((row.source_key, row) for row in session.scalars(query))
             stats = self._write(session, calendar.id, stored, upserts, gone, run)
-            self._finish(session, calendar, run, stats, state=state, success=True)
+            self._finish(session, calendar, run, stats, state=state, success=True, window=window)
         return stats
 
     def _write(
@@ -381,8 +397,8 @@ class Ledger:
             row.label, row.owner = ref.label, ref.owner
         return row
 
-    @staticmethod
     def _finish(
+        self,
         session: Session,
         calendar: CalendarRow,
         run: RunRecord,
@@ -390,8 +406,11 @@ class Ledger:
         *,
         state: CalendarState | None,
         success: bool,
+        window: tuple[dt.datetime, dt.datetime] | None = None,
     ) -> None:
-        now = _now()
+        """The one place a calendar's sync ends, successful or not: sync state, health, coverage
+        (``window``: the counting window the successful sync stands for) and the run."""
+        now = self.clock()
         calendar.last_attempt_at = now
         if success:
             assert state is not None
@@ -404,9 +423,12 @@ class Ledger:
             calendar.last_success_at = now
             calendar.consecutive_failures = 0
             calendar.last_error = None if run.outcome != "partial" else run.error
+            assert window is not None
+            coverage.record_success(session, calendar, window, now)
         else:
             calendar.consecutive_failures = (calendar.consecutive_failures or 0) + 1
             calendar.last_error = run.error
+            coverage.record_failure(calendar, now)
         session.add(
             CalendarRunRow(
                 run_id=run.run_id,

@@ -59,6 +59,29 @@ class CalendarRow(Base):
     last_success_at: Mapped[dt.datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    # The UTC bounds of the counting window of the last full sync: an incremental or unchanged sync
+    # covers the same window again (the rules fingerprint, window included, is unchanged).
+    synced_window_start: Mapped[dt.datetime | None]
+    synced_window_end: Mapped[dt.datetime | None]
+    failing_since: Mapped[dt.datetime | None]  # the first failure since the last success
+
+
+class CoverageRow(Base):
+    """A span of time a calendar's successful syncs have covered: [start, end) in UTC.
+
+    A sync at instant T of the window [W0, W1) covers [W0, min(W1, T)): what happened in that span is
+    known as the calendar showed it at T. Spans of one calendar are merged when they meet, so a calendar
+    usually has one row per contiguous stretch (reports read "no data" outside every span).
+    A meeting counts once it ended inside a span by its ``seen_at`` (see ``mentorledger.coverage``)."""
+
+    __tablename__ = "calendar_coverage"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    calendar_id: Mapped[int] = mapped_column(ForeignKey("calendars.id", ondelete="CASCADE"), index=True)
+    start_utc: Mapped[dt.datetime]
+    end_utc: Mapped[dt.datetime]
+    seen_at: Mapped[dt.datetime]  # the latest sync that covered the span (after ``end_utc`` when
+    # that sync came after the window's end)
 
 
 class EntryRow(Base):

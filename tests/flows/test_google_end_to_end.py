@@ -33,7 +33,8 @@ pytestmark = pytest.mark.prefect
 
 
 def hours(capsys: pytest.CaptureFixture[str], config: Path) -> dict[str, Any]:
-    result = run_cli(capsys, "hours", "--config", str(config), "--format", "json")
+    # one as-of instant for every read, so two reads of the same ledger compare equal
+    result = run_cli(capsys, "hours", "--config", str(config), "--format", "json", "--as-of", "2026-07-01")
     assert result.code == 0, result.stderr
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 

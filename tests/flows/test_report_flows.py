@@ -149,9 +149,44 @@ def test_report_command_runs_its_flow_when_a_prefect_server_is_configured(
     }
 
 
+def test_report_commands_and_flows_take_an_as_of_date(
+    tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.school_report import school_report
+    from tests.reports.case_school import sync_case
+    from tests.reports.outputs import csv_rows
+
+    case = sync_case(tmp_path / "school", database_url)
+    monkeypatch.setenv("MENTORLEDGER_DATABASE_URL", database_url)
+    out = tmp_path / "out"
+    school = run_cli(
+        capsys, "report", "school", "--config", str(case.config_path), "--as-of", "2026-03-01",
+        "--format", "csv", "--out", str(out),
+    )  # fmt: skip
+    assert school.code == 0, school.stderr
+    rows = {r["Department"]: r for r in csv_rows(out / "effort-school-2025-07-01-2026-06-30.csv")}
+    assert [rows[d]["Hours"] for d in ("Cardiology", "Dermatology", "Medicine")] == ["7.0", "8.0", "820.0"]
+    chair = run_cli(
+        capsys, "report", "chair", "--config", str(case.config_path), "--department", "Cardiology",
+        "--as-of", "2026-03-02T00:30", "--format", "csv", "--out", str(out),
+    )  # fmt: skip
+    assert chair.code == 0, chair.stderr
+    faculty = {r["E-mail"]: r for r in csv_rows(out / "effort-cardiology-2025-07-01-2026-06-30.csv")}
+    assert faculty["ana@case.example.edu"]["Hours"] == "4.5"  # the late call has ended by 00:30
+    result = school_report(
+        config_path=str(case.config_path), as_of="2026-03-01", formats=["csv"], out_dir=str(tmp_path / "flow")
+    )
+    assert result["as_of"] == "2026-03-02T05:00:00+00:00"
+    assert [d["minutes"] for d in result["departments"]] == [420, 480, 49200]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (
+            ["school", "--as-of", "2026-02-30"],
+            "--as-of '2026-02-30' is not a date or a date and time",
+        ),
         (
             ["chair", "--department", "Cardiology", "--format", "pdf"],
             "no one in the configuration belongs to department 'Cardiology'",
@@ -200,8 +235,11 @@ def test_demo_step_writes_each_departments_report_and_the_busiest_mentors_dossie
     _demo_reports(synced.config, report, database_url=database_url, out_dir=out)
     names = sorted(p.name for p in out.iterdir())
     window = f"{synced.config.window.start}-{synced.config.window.end}"
-    # departments: lists only Pediatrics; the busiest mentor is Sam (Surgery, 100 h)
+    # departments: lists only Pediatrics; the busiest mentor is Sam (Surgery, 100 h); the school
+    # roll-up and the JSON summaries cover every department
     assert names == sorted(
         [f"effort-pediatrics-{window}.{ext}" for ext in ("csv", "html", "pdf", "xlsx")]
+        + [f"effort-school-{window}.{ext}" for ext in ("csv", "html", "pdf", "xlsx")]
+        + [f"mentor-summaries-{window}.json"]
         + [f"dossier-sam-{window}.{ext}" for ext in ("docx", "md", "pdf")]
     )

@@ -18,7 +18,7 @@ from mentorledger.sources.google.access import GoogleAccess
 from mentorledger.sources.google.client import normalized_endpoint
 from mentorledger.sources.google.credentials import SCOPE, credentials_from_environment, credentials_from_info
 from mentorledger.sources.protocol import Cursor
-from mentorledger.store.ledger import CalendarRef, CalendarState, Ledger, RunRecord
+from mentorledger.store.ledger import ApplyStats, CalendarRef, CalendarState, Ledger, RunRecord
 from mentorledger.store.schema import AuditRow, EntryRow
 from tests.google.fakes import ANA, DEPARTMENT, rsa_key_pair, service_account_info
 
@@ -169,6 +169,7 @@ def test_apply_changes_touches_only_the_entries_it_is_given(database_url: str) -
         ref,
         [entry("a", 10, 90), entry("d", 16)],
         {"b", "never-stored"},
+        window=window,
         state=CalendarState(cursor=Cursor(1, token="tok-2")),
         run=RunRecord("r2", dt.datetime.now(dt.UTC), "synced"),
     )
@@ -197,13 +198,15 @@ def test_apply_changes_restores_a_removed_entry_that_comes_back(database_url: st
     ledger = Ledger.open(database_url)
     ref = CalendarRef("cal", ANA, "google", "primary")
     state = CalendarState()
-    ledger.apply_changes(
-        ref, [entry("a", 10)], (), state=state, run=RunRecord("r1", dt.datetime.now(dt.UTC), "synced")
-    )
-    ledger.apply_changes(ref, [], ["a"], state=state, run=RunRecord("r2", dt.datetime.now(dt.UTC), "synced"))
-    stats = ledger.apply_changes(
-        ref, [entry("a", 10)], (), state=state, run=RunRecord("r3", dt.datetime.now(dt.UTC), "synced")
-    )
+    window = (dt.datetime(2025, 7, 1, tzinfo=dt.UTC), dt.datetime(2026, 7, 1, tzinfo=dt.UTC))
+
+    def changes(upserts: list[Entry], removals: list[str], run_id: str) -> ApplyStats:
+        run = RunRecord(run_id, dt.datetime.now(dt.UTC), "synced")
+        return ledger.apply_changes(ref, upserts, removals, window=window, state=state, run=run)
+
+    changes([entry("a", 10)], [], "r1")
+    changes([], ["a"], "r2")
+    stats = changes([entry("a", 10)], [], "r3")
     assert stats.updated == 1
     with Session(ledger.engine) as session:
         assert session.scalar(select(AuditRow.action).where(AuditRow.run_id == "r3")) == "restored"

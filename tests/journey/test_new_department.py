@@ -186,7 +186,7 @@ def test_a_new_department_from_csv_exports_in_a_folder_of_ones_own(
     again = elsewhere.run(
         "hours from another folder", "hours", "--config", str(dept / "department.yaml"), "--format", "json"
     )
-    assert json.loads(again.stdout) == json.loads(hours.stdout)
+    assert json.loads(again.stdout)["mentors"] == json.loads(hours.stdout)["mentors"]
     nobody = user.run(
         "hours --mentor unknown", "hours", "--config", config, "--mentor", "zed@riverside-med.example.edu"
     )

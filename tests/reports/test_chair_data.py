@@ -51,7 +51,13 @@ def test_minutes_equal_the_hours_command_for_this_and_the_previous_period(
     monkeypatch.setenv("MENTORLEDGER_DATABASE_URL", database_url)
     now = hours_json(capsys, department, "2025-07-01", "2026-06-30")
     before = hours_json(capsys, department, "2024-07-01", "2025-06-30")
+    mentors = {email(local) for local, *_ in MENTORS}
+    assert email("chair") in {r.email for r in report.rows}
     for row in report.rows:
+        if row.email not in mentors:  # no calendar: no data, never 0, and not in `hours`
+            assert (row.minutes, row.by_category, row.previous_minutes) == (None, None, None)
+            assert row.email not in now
+            continue
         expected = now.get(row.email, {"minutes": 0, "by_category": {"group": 0, "mentee": 0, "tag": 0}})
         assert row.minutes == expected["minutes"]
         assert row.by_category == expected["by_category"]
@@ -66,12 +72,19 @@ def test_fixture_loads_are_counted_once_with_overlaps_as_group_time(report) -> N
     assert ana.by_category == {"group": 10 * 90, "mentee": 40 * 60 + 30, "tag": 0}
 
 
-def test_only_the_department_is_reported_and_zero_hour_mentors_are_included(report) -> None:
+def test_every_person_of_the_department_is_listed_and_people_without_calendars_read_no_data(
+    report, department: Department
+) -> None:
     emails = {r.email for r in report.rows}
     assert email("sam") not in emails  # Surgery
-    assert emails == {email(local) for local, *_ in MENTORS}
+    # every person of the department but those who are only mentees (a chair never sees mentee names)
+    assert emails == {email(local) for local, *_ in MENTORS} | {email("chair")}
     ravi = next(r for r in report.rows if r.email == email("ravi"))
-    assert (ravi.minutes, ravi.active_mentees) == (0, 1)
+    assert (ravi.minutes, ravi.active_mentees, str(ravi.sync.status)) == (0, 1, "connected")
+    chair = next(r for r in report.rows if r.email == email("chair"))
+    assert (chair.minutes, str(chair.sync.status), chair.mentor) == (None, "not connected", False)
+    assert report.totals.by_status == {"connected": 12, "failing": 0, "never synced": 0, "not connected": 1}
+    assert (report.totals.people, report.totals.with_data, report.totals.mentors) == (13, 12, 12)
 
 
 def test_credit_is_prorated_and_caps_credited_hours(report) -> None:
@@ -86,22 +99,28 @@ def test_credit_is_prorated_and_caps_credited_hours(report) -> None:
     assert rows[email("mei")].allotted_minutes == 0
     assert rows[email("mei")].stipend == 1500
     for row in report.rows:
+        if row.minutes is None:
+            assert (row.credited_minutes, row.uncredited_minutes) == (None, None)
+            continue
         assert row.credited_minutes == min(row.minutes, row.allotted_minutes)
-        assert row.credited_minutes + row.uncredited_minutes == row.minutes
+        assert (row.credited_minutes or 0) + (row.uncredited_minutes or 0) == row.minutes
     assert report.totals.stipend == 3500
 
 
 def test_review_flag_marks_uncredited_hours_above_the_90th_percentile(report) -> None:
-    threshold = stats.percentile([r.uncredited_minutes / 60 for r in report.rows], 0.9)
+    compared = [r for r in report.rows if r.in_distribution]
+    assert len(compared) == 12  # the mentors; the people without calendars are not compared
+    threshold = stats.percentile([(r.uncredited_minutes or 0) / 60 for r in compared], 0.9)
     flagged = {r.email for r in report.rows if r.review_for_credit}
-    assert flagged == {r.email for r in report.rows if r.uncredited_minutes / 60 > threshold}
+    assert flagged == {r.email for r in compared if (r.uncredited_minutes or 0) / 60 > threshold}
     # Tomás has no credit and 35 h; Ana's 0.01 FTE leaves 34.7 h uncredited: both above 33.7
     assert flagged == {email("tomas"), email("ana")}
     assert report.totals.flagged == 2
 
 
 def test_distribution_and_fte_use_the_rows(report) -> None:
-    hours = [r.minutes / 60 for r in report.rows]
+    hours = [(r.minutes or 0) / 60 for r in report.rows if r.in_distribution]
+    assert report.distribution is not None
     assert report.distribution.gini == pytest.approx(stats.gini(hours))
     assert report.distribution.median_hours == pytest.approx(stats.median(hours))
     assert report.distribution.top10_count == 2

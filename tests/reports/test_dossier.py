@@ -7,10 +7,12 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document
 
+from mentorledger.asof import resolve_as_of
 from mentorledger.errors import UserError
 from mentorledger.reports.dossier_data import DossierSummary, build_dossier, mentee_label
 from mentorledger.reports.outputs import write_dossier
@@ -19,10 +21,13 @@ from tests.clirunner import run_cli
 from tests.reports.department import HIDDEN_MENTEES, NAMED_MENTEE, SECRET_TITLES, Department, email
 from tests.reports.outputs import all_text, docx_text, pdf_text
 
+# The end of the 2025-26 academic year: the dossier of a completed year (the default as-of is now).
+AS_OF = resolve_as_of("2026-06-30", ZoneInfo("America/New_York"))
+
 
 @pytest.fixture
 def ana(department: Department, ledger: Ledger) -> DossierSummary:
-    return build_dossier(department.config, ledger, email("ana"))
+    return build_dossier(department.config, ledger, email("ana"), as_of=AS_OF)
 
 
 def minutes_from_cli(capsys, department: Department, mentor: str, start: dt.date, end: dt.date) -> int:
@@ -91,7 +96,8 @@ def test_paragraph_states_only_numbers_from_the_summary(ana: DossierSummary) -> 
         "2024",
         "2026",
         "30",
-    }  # "12 months", stage "PGY-1", the dates
+        "06",
+    }  # "12 months", stage "PGY-1", the dates, "data through 2026-06-30"
     numbers = re.findall(r"\d+(?:,\d{3})*(?:\.\d+)?", ana.paragraph)
     assert numbers
     assert set(numbers) <= allowed, set(numbers) - allowed
@@ -103,8 +109,18 @@ def test_docx_has_the_committee_structure_and_the_same_numbers(ana: DossierSumma
     path = write_dossier(ana, ["docx"], tmp_path)["docx"]
     document = Document(str(path))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert headings == ["Summary", "Quantity", "Mentees", "Engagement", "Credit received", "Your narrative"]
-    years, mentees, groups, credit = document.tables
+    assert headings == [
+        "Summary",
+        "Quantity",
+        "Hours per month",
+        "Mentees",
+        "Engagement",
+        "Credit received",
+        "Your narrative",
+    ]
+    years, months, mentees, groups, credit = document.tables
+    assert [c.text for c in months.rows[0].cells] == ["Month", "Hours", "Scheduled hours (not counted)"]
+    assert len(months.rows) == 1 + 24  # July 2024 to June 2026
     assert [c.text for c in years.rows[-1].cells][:3] == ["Period", "", f"{ana.minutes / 60:.1f}"]
     assert [r.cells[0].text for r in mentees.rows[1:]] == [NAMED_MENTEE, "Mentee B", "Mentee C"]
     assert groups.rows[1].cells[0].text == "Pediatrics Peer Circle"
@@ -121,7 +137,7 @@ def test_markdown_and_pdf_carry_the_same_totals_and_no_hidden_names(
     total = f"{ana.minutes / 60:.1f}"
     markdown = files["md"].read_text(encoding="utf-8")
     assert f"| Period |  | {total} |" in markdown
-    assert "| Mentee B | junior faculty | peer |" in markdown
+    assert "| Mentee B | junior faculty | Peer |" in markdown
     assert total in pdf_text(files["pdf"])
     for path in files.values():
         text = all_text(path)
@@ -129,11 +145,14 @@ def test_markdown_and_pdf_carry_the_same_totals_and_no_hidden_names(
             assert word not in text, f"{word!r} leaked into {path.name}"
 
 
-def test_a_mentor_with_nothing_logged_gets_an_honest_empty_summary(
+def test_a_person_without_a_calendar_gets_no_data_not_zero_hours(
     department: Department, ledger: Ledger
 ) -> None:
-    summary = build_dossier(department.config, ledger, email("chair"))
-    assert (summary.minutes, summary.mentees, summary.groups) == (0, [], [])
+    # Before v2 this summary read 0.0 hours: the chair has no calendar, so nothing is known.
+    summary = build_dossier(department.config, ledger, email("chair"), as_of=AS_OF)
+    assert (summary.minutes, summary.mentees, summary.groups) == (None, [], [])
+    assert {y.minutes for y in summary.years} == {None}
+    assert "has no data on their mentoring hours" in summary.paragraph
     assert "No credited mentoring effort" in summary.paragraph
 
 

@@ -172,7 +172,7 @@ def test_a_sync_that_dies_halfway_leaves_each_calendar_whole_and_the_next_run_co
             raise WorkerKilled
         original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Ledger, "_finish", staticmethod(crash_on_second_calendar))
+    monkeypatch.setattr(Ledger, "_finish", crash_on_second_calendar)
     with pytest.raises(WorkerKilled):
         sync_batch(_context(config, ledger, "r1"), config.calendars)
 
@@ -181,7 +181,7 @@ def test_a_sync_that_dies_halfway_leaves_each_calendar_whole_and_the_next_run_co
         assert session.scalar(select(func.count()).select_from(EntryRow)) == 1
         assert session.scalar(select(func.count()).select_from(CalendarRow)) == 1
 
-    monkeypatch.setattr(Ledger, "_finish", staticmethod(original))
+    monkeypatch.setattr(Ledger, "_finish", original)
     outcomes = sync_batch(_context(config, ledger, "r2"), config.calendars)
     assert sorted(o.outcome for o in outcomes) == ["synced", "unchanged"]
     with Session(ledger.engine) as session:

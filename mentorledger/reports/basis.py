@@ -1,0 +1,205 @@
+"""The ledger as one report sees it: every entry and every calendar's coverage, read once, cut at one
+as-of instant. Every report and export (chair, school, dossier, FAR, Watermark, JSON) asks this view,
+so a number is computed one way everywhere, and the same way as ``mentorledger hours``
+(``hours.minutes_by_owner`` over the entries ``hours.select_entries`` counts: reviews, hand-made
+entries, the as-of cut and coverage).
+
+``PeriodHours`` is what every renderer shows for one person and one period; figures added later (the
+share of hours confirmed, attested or added by hand) belong there and in ``LedgerView.period``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mentorledger.config import Config, Window
+from mentorledger.counting import Category, window_bounds
+from mentorledger.coverage import (
+    CalendarCoverage,
+    PeriodCoverage,
+    PersonSync,
+    last_instant_date,
+    period_bounds,
+    period_coverage,
+    person_sync,
+)
+from mentorledger.hours import configured_calendars, minutes_by_owner, resolve_window, select_entries
+from mentorledger.reports.credit import previous_window
+from mentorledger.store.ledger import Ledger, StoredEntry
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodHours:
+    """One person's mentoring in one period. ``minutes`` is None when no calendar of theirs covered
+    any of it ("no data", never 0); scheduled minutes (not yet ended, or not seen since) are apart."""
+
+    minutes: int | None
+    by_category: dict[str, int] | None
+    entries: int
+    scheduled_minutes: int
+    coverage: PeriodCoverage
+
+    @property
+    def has_data(self) -> bool:
+        return self.minutes is not None
+
+    def category(self, name: str) -> int | None:
+        return None if self.by_category is None else self.by_category[name]
+
+
+def month_windows(window: Window) -> list[Window]:
+    """The calendar months that meet ``window``, each clipped to it."""
+    months = []
+    first = window.start
+    while first <= window.end:
+        following = (first.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        months.append(Window(start=first, end=min(window.end, following - dt.timedelta(days=1))))
+        first = following
+    return months
+
+
+class LedgerView:
+    """Entries and coverage of every configured calendar over ``span``, cut at ``as_of``."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        as_of: dt.datetime,
+        span: Window,
+        counted: Sequence[StoredEntry],
+        scheduled: Sequence[StoredEntry],
+        calendars: dict[str, list[CalendarCoverage]],
+    ) -> None:
+        self.config = config
+        self.as_of = as_of
+        self.span = span
+        self._counted = _by_owner(counted)
+        self._scheduled = _by_owner(scheduled)
+        self._calendars = calendars
+
+    @classmethod
+    def load(
+        cls, config: Config, ledger: Ledger, windows: Sequence[Window], as_of: dt.datetime | None = None
+    ) -> LedgerView:
+        """Read once what ``windows`` need; ``as_of`` defaults to now."""
+        as_of = as_of or dt.datetime.now(dt.UTC)
+        span = Window(start=min(w.start for w in windows), end=max(w.end for w in windows))
+        refs = configured_calendars(config)
+        keys = [ref.calendar_key for ref in refs]
+        known = ledger.coverage(keys)
+        calendars: dict[str, list[CalendarCoverage]] = defaultdict(list)
+        for ref in refs:
+            blank = CalendarCoverage(ref.calendar_key, ref.owner)  # configured, never synced
+            calendars[ref.owner].append(known.get(ref.calendar_key, blank))
+        counted, scheduled = select_entries(config, ledger, window_bounds(span, config.tz), as_of=as_of)
+        return cls(config, as_of=as_of, span=span, counted=counted, scheduled=scheduled, calendars=calendars)
+
+    # -- per person ------------------------------------------------------------------------------------
+
+    def sync(self, email: str) -> PersonSync:
+        return person_sync(self._calendars.get(email, []))
+
+    def coverage(self, email: str, window: Window) -> PeriodCoverage:
+        return period_coverage(self._calendars.get(email, []), window, self.config.tz, self.as_of)
+
+    def counted(self, email: str, window: Window) -> list[StoredEntry]:
+        """The person's counted entries that overlap ``window`` (for subsets: one mentee, one group)."""
+        return self._overlapping(self._counted.get(email, []), window)
+
+    def period(self, email: str, window: Window) -> PeriodHours:
+        coverage = self.coverage(email, window)
+        bounds = self.bounds(window)
+        scheduled = minutes_by_owner(self._overlapping(self._scheduled.get(email, []), window), bounds)
+        scheduled_minutes = sum(scheduled[email][0].values()) if email in scheduled else 0
+        counted = minutes_by_owner(self.counted(email, window), bounds).get(email)
+        if not coverage.has_data and counted is None:  # entries made by hand are data, too
+            return PeriodHours(None, None, 0, scheduled_minutes, coverage)
+        minutes = {str(c): (counted[0].get(c, 0) if counted else 0) for c in Category}
+        return PeriodHours(
+            sum(minutes.values()), minutes, counted[1] if counted else 0, scheduled_minutes, coverage
+        )
+
+    # -- helpers ---------------------------------------------------------------------------------------
+
+    def bounds(self, window: Window) -> tuple[dt.datetime, dt.datetime]:
+        self._check(window)
+        return window_bounds(window, self.config.tz)
+
+    def data_through(self, window: Window) -> dt.datetime:
+        """What a report of ``window`` can know: its end, or the as-of instant if that is earlier."""
+        return period_bounds(window, self.config.tz, self.as_of)[1]
+
+    def as_of_date(self) -> dt.date:
+        """The last local day the as-of instant closes (relationship lengths are measured to it)."""
+        return last_instant_date(self.as_of, self.config.tz)
+
+    def _overlapping(self, entries: list[StoredEntry], window: Window) -> list[StoredEntry]:
+        start, end = self.bounds(window)
+        return [e for e in entries if e.start < end and e.end > start]
+
+    def _check(self, window: Window) -> None:
+        if window.start < self.span.start or window.end > self.span.end:
+            raise ValueError(f"{window} is outside the loaded span {self.span}")
+
+
+def load_view(
+    config: Config,
+    ledger: Ledger,
+    *,
+    start: dt.date | None,
+    end: dt.date | None,
+    as_of: dt.datetime | None,
+    with_previous: bool = False,
+) -> tuple[LedgerView, Window]:
+    """The requested period (defaults: the configured window) and a view that covers it (and the
+    previous period of the same length, for reports that compare)."""
+    as_of = as_of or dt.datetime.now(dt.UTC)
+    window = resolve_window(config, start, end, today=last_instant_date(as_of, config.tz))
+    windows = [previous_window(window), window] if with_previous else [window]
+    return LedgerView.load(config, ledger, windows, as_of), window
+
+
+def _by_owner(entries: Sequence[StoredEntry]) -> dict[str, list[StoredEntry]]:
+    grouped: dict[str, list[StoredEntry]] = defaultdict(list)
+    for entry in entries:
+        grouped[entry.owner].append(entry)
+    return grouped
+
+
+@dataclass(frozen=True, slots=True)
+class MonthRow:
+    """Hours of a set of people in one month: None when none of them had data for it; scheduled
+    minutes (not yet ended, or not seen since) apart, never in the hours."""
+
+    window: Window
+    minutes: int | None
+    people_with_data: int
+    scheduled_minutes: int
+    begun: bool  # the month had begun by the as-of instant
+
+    @property
+    def label(self) -> str:
+        return f"{self.window.start:%Y-%m}"
+
+
+def monthly(view: LedgerView, emails: Sequence[str], window: Window) -> list[MonthRow]:
+    """Hours per calendar month of ``window`` for ``emails`` (one person for a dossier, a department
+    for a chair report), each person counted only in months their calendars covered."""
+    rows = []
+    for month in month_windows(window):
+        periods = [view.period(email, month) for email in emails]
+        known = [p.minutes for p in periods if p.minutes is not None]
+        rows.append(
+            MonthRow(
+                window=month,
+                minutes=sum(known) if known else None,
+                people_with_data=len(known),
+                scheduled_minutes=sum(p.scheduled_minutes for p in periods),
+                begun=view.bounds(month)[0] < view.as_of,
+            )
+        )
+    return rows
