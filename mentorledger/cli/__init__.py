@@ -17,19 +17,13 @@ from mentorledger.cli.app import app, err
 from mentorledger.errors import ConfigError, UserError
 
 __all__ = ["app", "main"]
-_COMMANDS = (
-    db,
-    demo,
-    exports,
-    hours,
-    invites,
-    reports,
-    roster,
-    setup,
-    status,
-    sync,
-    web,
-)  # registered on import
+# Importing a command module registers its commands.
+_COMMANDS = (db, demo, exports, hours, invites, reports, roster, setup, status, sync, web)
+# --help lists them in the order a department meets them (commands, then groups of commands).
+_ORDER = ("init", "validate", "sync", "resync", "hours", "status", "invites", "web", "demo")
+_GROUPS = ("import", "report", "export", "db")
+app.registered_commands.sort(key=lambda c: _ORDER.index(c.name or getattr(c.callback, "__name__", "")))
+app.registered_groups.sort(key=lambda g: _GROUPS.index(g.name or ""))
 
 
 def main() -> None:

@@ -25,8 +25,10 @@ def init(
         str | None, typer.Option("--institution", help="The institution's name, as reports show it.")
     ] = None,
 ) -> None:
-    """Start a department: a commented configuration that validates, an empty calendars/ folder, and
-    the next commands to run. Asks for what is not given only when run at a terminal."""
+    """Start a department: a starter configuration, a calendars/ folder, and the next commands.
+
+    The configuration is commented and validates as written. What is not given is asked for only when
+    run at a terminal; otherwise this machine's time zone is used, and said."""
     config = directory / CONFIG_NAME
     if config.exists():
         raise UserError(

@@ -42,7 +42,7 @@ def plan_people(roster: RosterFile, records: Sequence[PersonRecord]) -> Plan:
             continue
         _update(existing, record.email, values, plan)
     plan.kept = len(by_email) - len(plan.added) - len(plan.updated) - plan.unchanged
-    plan.text = roster.render("people")
+    plan.text = roster.render("people") if plan.changes else roster.original
     return plan
 
 
@@ -77,7 +77,7 @@ def plan_relationships(
             continue
         _update(existing, who, values, plan)
     plan.kept = len(by_key) - len(plan.added) - len(plan.updated) - plan.unchanged
-    plan.text = roster.render("relationships")
+    plan.text = roster.render("relationships") if plan.changes else roster.original
     return plan
 
 

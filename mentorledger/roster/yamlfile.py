@@ -80,9 +80,8 @@ class RosterFile:
         self.yaml.preserve_quotes = True
         self.yaml.width = 1_000_000  # never fold a line the import writes
         try:
-            _, indent, offset = load_yaml_guess_indent(self.original)
+            self.data, indent, offset = load_yaml_guess_indent(self.original, yaml=self.yaml)
             self.yaml.indent(mapping=2, sequence=indent or 4, offset=offset if offset is not None else 2)
-            self.data = self.yaml.load(self.original)
         except YAMLError as exc:
             raise UserError(
                 f"{path}: not valid YAML ({str(exc).splitlines()[0]}); fix it first (`mentorledger validate`)"
@@ -179,13 +178,12 @@ def address(value: Any) -> str | None:
 def write(path: Path, plan: Plan) -> list[str]:
     """Check the new text as a configuration, then replace the file with it atomically. Returns the
     problems the file still has (ones it had before the import; new ones stop the write)."""
-    before, _ = check_config(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".yaml", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(plan.text)
         after = [p.replace(temporary, str(path)) for p in check_config(Path(temporary))[0]]
-        if after and not before:
+        if after and not check_config(path)[0]:  # the file was fine before: this import broke it
             raise ConfigError(
                 [
                     f"the import would leave {path} with a problem, so nothing was written: {problem}"

@@ -327,3 +327,27 @@ def test_a_thousand_people_import_in_one_pass(
     assert len(people) == 1000
     assert (people[999].email, people[999].rank.value) == ("p0999@x.edu", "professor")
     assert "1000 people read: 0 to add, 0 to update, 1000 unchanged." in again.stdout
+
+
+def test_an_import_that_would_break_the_configuration_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "dept.yaml"
+    config.write_text(
+        "institution: X\ntimezone: UTC\ndepartments:\n  - {name: Pediatrics, chairs: [ana@x.edu]}\n"
+        "people:\n  - {email: ana@x.edu, name: Ana, department: Pediatrics, rank: professor}\n",
+        encoding="utf-8",
+    )
+    before = config.read_bytes()
+    export = tmp_path / "hr.csv"
+    export.write_text("email,name,department,rank\nana@x.edu,Ana,Surgery,professor\n", encoding="utf-8")
+
+    result = imported(capsys, "people", export, config)
+
+    assert result.code == 2
+    assert config.read_bytes() == before
+    assert result.stderr.strip() == (
+        f"error: the import would leave {config} with a problem, so nothing was written: {config}:4: "
+        "departments[0].name: no one in people belongs to department 'Pediatrics'; check the spelling"
+    )
+    assert list(tmp_path.glob(".dept.yaml.*")) == []  # no temporary file left behind
