@@ -58,8 +58,10 @@ POOL              ?= mentorledger-process
 N                 ?= 4
 DEPLOYMENTS       ?= --all
 # Every service process: the same Prefect API, ledger, and result storage (task results cross processes).
+# MENTORLEDGER_HOME: the checkout the workers run in, and where a default SQLite ledger would live.
 SERVICE_ENV = PREFECT_API_URL=http://$(PREFECT_HOST):$(PREFECT_PORT)/api \
 	MENTORLEDGER_DATABASE_URL=$(LEDGER_URL) \
+	MENTORLEDGER_HOME=$(CURDIR) \
 	PREFECT_LOCAL_STORAGE_PATH=$(CURDIR)/var/prefect-storage \
 	PREFECT_SERVER_ANALYTICS_ENABLED=false \
 	PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW=ignore
@@ -75,7 +77,7 @@ pool: install
 		$(SERVICE_ENV) $(BIN)/prefect work-pool create $(POOL) --type process
 
 worker: pool
-	$(SERVICE_ENV) MENTORLEDGER_HOME=$(CURDIR) $(BIN)/prefect worker start --pool $(POOL) --type process
+	$(SERVICE_ENV) $(BIN)/prefect worker start --pool $(POOL) --type process
 
 task-workers: install
 	@trap 'kill $$(jobs -p) 2>/dev/null' INT TERM EXIT; \
@@ -85,5 +87,5 @@ task-workers: install
 	wait
 
 deploy: pool
-	$(SERVICE_ENV) MENTORLEDGER_HOME=$(CURDIR) MENTORLEDGER_CONFIG=$(abspath $(CONFIG)) \
+	$(SERVICE_ENV) MENTORLEDGER_CONFIG=$(abspath $(CONFIG)) \
 		$(BIN)/prefect --no-prompt deploy $(DEPLOYMENTS)

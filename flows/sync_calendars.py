@@ -34,7 +34,7 @@ DEFAULT_QUEUE_TIMEOUT = 3600.0  # seconds a batch may wait on the queue for a ta
 def summarize(config_path: str, outcomes: list[CalendarOutcome], database_url: str | None) -> dict[str, Any]:
     """Minutes per mentor after the run, and the run's per-calendar table artifact."""
     config = cached_config(config_path)
-    report = compute_hours(config, Ledger.open(database_url))
+    report = compute_hours(config, Ledger.open(database_url, config_path=config.source_path))
     by_outcome = Counter(o.outcome for o in outcomes)
     failed = [o for o in outcomes if o.outcome == "failed"]
     partial = [o for o in outcomes if o.outcome == "partial"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger
@@ -85,7 +86,9 @@ def sync_institution(
     states = [run.state.name if run.state is not None else "unknown" for run in runs]
     # Shard runs write their outcomes to the ledger under their flow run id: read them from there, so
     # the parent needs no result storage shared with the shard runs.
-    totals = run_outcomes(Ledger.open(database_url), [str(run.id) for run in runs])
+    totals = run_outcomes(
+        Ledger.open(database_url, config_path=Path(config_path)), [str(run.id) for run in runs]
+    )
     logger.info("Shards finished: %s; %d calendars: %s", states, totals.calendars, totals.outcomes)
     return {
         "window": window,

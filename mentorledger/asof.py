@@ -33,7 +33,8 @@ def resolve_as_of(value: str | dt.date | dt.datetime | None, tz: ZoneInfo) -> dt
         return resolve_as_of(dt.datetime.fromisoformat(text), tz)
     except ValueError:
         raise UserError(
-            f"--as-of {value!r} is not a date or a date and time; use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+            f"--as-of {value!r} is not a date or a date and time; write YYYY-MM-DD or YYYY-MM-DDTHH:MM, "
+            "e.g. 2026-03-01 or 2026-03-01T14:00"
         ) from None
 
 

@@ -48,6 +48,33 @@ class CalendarHealth:
         return data
 
 
+DEFAULT_STALE_AFTER_HOURS = 24.0  # `status` exits 1 for a calendar without a successful sync this long
+
+
+def needs_attention(health: CalendarHealth, *, now: dt.datetime, stale_after: dt.timedelta) -> str | None:
+    """Why a calendar needs someone to look at it (what ``status`` exits 1 for), or None.
+
+    Never synced, the last sync failed or could not read every event, or no successful sync within
+    ``stale_after`` (a feed that silently stopped being synced is as bad as a failing one)."""
+    if health.last_attempt_at is None:
+        return "never synced"
+    if health.last_outcome == "failed" or health.consecutive_failures:
+        return f"failing ({health.consecutive_failures} time(s) in a row)"
+    if health.last_outcome == "partial":
+        return "some events could not be read"
+    if health.last_success_at is None:
+        return "never synced successfully"
+    since = now - _utc(health.last_success_at)
+    if since > stale_after:
+        return f"no successful sync for {age(int(since.total_seconds()))}"
+    return None
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite gives back naive datetimes; the ledger writes them in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class RunTotals:
     calendars: int = 0

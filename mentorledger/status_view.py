@@ -6,6 +6,7 @@ of Prefect like the rest of the core.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from typing import Any
@@ -14,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mentorledger.config import Config
-from mentorledger.status import age, calendar_health
+from mentorledger.status import CalendarHealth, age, calendar_health, needs_attention
 from mentorledger.store.ledger import Ledger
 from mentorledger.sync import CalendarOutcome
 
@@ -22,18 +23,33 @@ NO_SERVER = "no Prefect server configured"
 
 
 def show_status(
-    config: Config, *, json_output: bool, problem: str | None, runs: list[dict[str, Any]]
-) -> None:
-    """Print calendar health, then the next scheduled runs (or ``problem``: why there are none)."""
-    health = calendar_health(config, Ledger.open())
+    config: Config,
+    ledger: Ledger,
+    *,
+    json_output: bool,
+    problem: str | None,
+    runs: list[dict[str, Any]],
+    stale_after: dt.timedelta,
+    now: dt.datetime | None = None,
+) -> list[CalendarHealth]:
+    """Print calendar health, then the next scheduled runs (or ``problem``: why there are none).
+    Returns the calendars that need attention (``status`` exits 1 when there are any)."""
+    now = now or dt.datetime.now(dt.UTC)
+    health = calendar_health(config, ledger, now=now)
+    reasons = [needs_attention(h, now=now, stale_after=stale_after) for h in health]
+    failing = [h for h, reason in zip(health, reasons, strict=True) if reason]
     if json_output:
         document = {
-            "calendars": [h.as_json() for h in health],
+            "calendars": [
+                {**h.as_json(), "attention": reason} for h, reason in zip(health, reasons, strict=True)
+            ],
+            "stale_after_hours": stale_after.total_seconds() / 3600,
+            "needs_attention": len(failing),
             "scheduled_runs": runs,
             "prefect": problem or "connected",
         }
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
-        return
+        return failing
     console = Console()
     if not console.is_terminal:  # piped into a log or a mail: don't squeeze the table into 80 columns
         console = Console(width=200)
@@ -56,6 +72,15 @@ def show_status(
             console.print(f"[red]{h.owner}[/red] {h.calendar}: {h.last_error}", highlight=False)
     unhealthy = sum(not h.healthy for h in health)
     console.print(f"{len(health) - unhealthy} of {len(health)} calendars healthy")
+    if failing:
+        shown = "; ".join(
+            f"{h.owner} {h.calendar}: {reason}" for h, reason in zip(health, reasons, strict=True) if reason
+        )
+        console.print(
+            f"{len(failing)} need attention (stale after {age(int(stale_after.total_seconds()))}): {shown}",
+            highlight=False,
+            soft_wrap=True,
+        )
     if problem:
         console.print(f"Next scheduled runs: {problem}")
     elif not runs:
@@ -64,6 +89,7 @@ def show_status(
         console.print("Next scheduled runs:")
         for run in runs:
             console.print(f"  {run['expected_start']}  {run['deployment']}", highlight=False)
+    return failing
 
 
 def outcomes_summary(outcomes: list[CalendarOutcome]) -> dict[str, Any]:

@@ -46,7 +46,7 @@ def invite_group(
     result = run_group(
         config,
         group_id,
-        store=InviteStore.open(database_url),
+        store=InviteStore.open(database_url, config_path=config.source_path),
         now=dt.datetime.fromisoformat(now_iso),
         horizon=dt.timedelta(days=horizon_days),
         sender=sender,
@@ -64,7 +64,7 @@ def read_invite_replies(config_path: str, now_iso: str, database_url: str | None
         return {"read": 0, "error": None}
     summary = read_replies(
         ImapSettings.from_config(config.imap),
-        InviteStore.open(database_url),
+        InviteStore.open(database_url, config_path=config.source_path),
         now=dt.datetime.fromisoformat(now_iso),
     )
     return summary.as_json()

@@ -12,20 +12,9 @@ from prefect.cache_policies import NO_CACHE
 from mentorledger.asof import resolve_as_of
 from mentorledger.config import Config
 from mentorledger.errors import UserError
-from mentorledger.reports.chair_data import build_chair_report
-from mentorledger.reports.delivery import chair_email_text, chair_messages, chairs_of
-from mentorledger.reports.dossier_data import build_dossier
-from mentorledger.reports.outputs import (
-    chair_summary_markdown,
-    chair_table,
-    dossier_summary_markdown,
-    dossier_table,
-    school_summary_markdown,
-    write_chair,
-    write_dossier,
-    write_school,
-)
-from mentorledger.reports.school_data import build_school_report
+from mentorledger.reports.delivery import chair_messages, chairs_of
+from mentorledger.reports.run import render_chair, render_school
+from mentorledger.reports.run import render_dossier as render_dossier_files
 from mentorledger.smtp import FROM_ENV, SmtpSender
 from mentorledger.store.ledger import Ledger
 from tasks.smtp import smtp_settings
@@ -54,35 +43,10 @@ def render_chair_report(
 ) -> dict[str, Any]:
     """Compute the report once and write every requested format."""
     config = cached_config(config_path)
-    report = build_chair_report(
-        config,
-        Ledger.open(database_url),
-        department,
-        start=_day(date_from),
-        end=_day(date_to),
-        as_of=_as_of(config, as_of),
-    )
-    files = write_chair(report, formats, out_dir)
-    subject, body = chair_email_text(report)
-    return {
-        "subject": subject,
-        "body": body,
-        "department": report.department,
-        "window": {"start": report.window.start.isoformat(), "end": report.window.end.isoformat()},
-        "as_of": report.as_of.isoformat(),
-        "files": {fmt: str(path) for fmt, path in files.items()},
-        "totals": {
-            "people": report.totals.people,
-            "with_data": report.totals.with_data,
-            "mentors": report.totals.mentors,
-            "minutes": report.totals.minutes,
-            "credited_minutes": report.totals.credited_minutes,
-            "uncredited_minutes": report.totals.uncredited_minutes,
-            "flagged": report.totals.flagged,
-        },
-        "markdown": chair_summary_markdown(report, files),
-        "table": chair_table(report),
-    }
+    return render_chair(
+        config, _ledger(config, database_url), department, _day(date_from), _day(date_to), formats, out_dir,
+        _as_of(config, as_of),
+    )  # fmt: skip
 
 
 @task(name="email-chair-report", cache_policy=NO_CACHE)
@@ -119,24 +83,10 @@ def render_dossier(
     as_of: str | None = None,
 ) -> dict[str, Any]:
     config = cached_config(config_path)
-    summary = build_dossier(
-        config,
-        Ledger.open(database_url),
-        mentor,
-        start=_day(date_from),
-        end=_day(date_to),
-        as_of=_as_of(config, as_of),
-    )
-    files = write_dossier(summary, formats, out_dir)
-    return {
-        "mentor": summary.email,
-        "window": {"start": summary.window.start.isoformat(), "end": summary.window.end.isoformat()},
-        "as_of": summary.as_of.isoformat(),
-        "files": {fmt: str(path) for fmt, path in files.items()},
-        "minutes": summary.minutes,
-        "markdown": dossier_summary_markdown(summary, files),
-        "table": dossier_table(summary),
-    }
+    return render_dossier_files(
+        config, _ledger(config, database_url), mentor, _day(date_from), _day(date_to), formats, out_dir,
+        _as_of(config, as_of),
+    )  # fmt: skip
 
 
 @task(name="render-school-report", cache_policy=NO_CACHE)
@@ -151,21 +101,16 @@ def render_school_report(
 ) -> dict[str, Any]:
     """Every department's figures from one read of the ledger, written in every requested format."""
     config = cached_config(config_path)
-    report = build_school_report(
+    return render_school(
         config,
-        Ledger.open(database_url),
-        start=_day(date_from),
-        end=_day(date_to),
-        as_of=_as_of(config, as_of),
+        _ledger(config, database_url),
+        _day(date_from),
+        _day(date_to),
+        formats,
+        out_dir,
+        _as_of(config, as_of),
     )
-    files = write_school(report, formats, out_dir)
-    return {
-        "window": {"start": report.window.start.isoformat(), "end": report.window.end.isoformat()},
-        "as_of": report.as_of.isoformat(),
-        "files": {fmt: str(path) for fmt, path in files.items()},
-        "departments": [
-            {"department": d.department, "people": d.totals.people, "minutes": d.totals.minutes}
-            for d in report.departments
-        ],
-        "markdown": school_summary_markdown(report, files),
-    }
+
+
+def _ledger(config: Config, database_url: str | None) -> Ledger:
+    return Ledger.open(database_url, config_path=config.source_path)

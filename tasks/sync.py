@@ -40,6 +40,9 @@ def sync_calendar_batch(
     wanted = set(calendar_keys)
     sources = [s for s in config.calendars if calendar_ref(s).calendar_key in wanted]
     context = SyncContext(
-        config=config, ledger=Ledger.open(database_url), run_id=run_id, runtime=prefect_runtime()
+        config=config,
+        ledger=Ledger.open(database_url, config_path=config.source_path),
+        run_id=run_id,
+        runtime=prefect_runtime(),
     )
     return sync_batch(context, sources, on_done=progress.publish)

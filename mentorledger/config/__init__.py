@@ -21,6 +21,7 @@ from mentorledger.config.calendars import (
     M365Calendar,
     MicrosoftSettings,
     is_url,
+    missing_calendar_files,
     resolve_ics_reference,
 )
 from mentorledger.config.loading import check_config, describe_problem, load_config, parse_yaml
@@ -88,6 +89,7 @@ __all__ = [
     "describe_problem",
     "is_url",
     "load_config",
+    "missing_calendar_files",
     "normalize_email",
     "parse_yaml",
     "resolve_ics_reference",

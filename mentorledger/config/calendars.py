@@ -206,10 +206,10 @@ class MicrosoftSettings(_Model):
 
 
 def check_calendar_entries(
-    entries: Sequence[tuple[int, dict[str, Any]]], *, top_level: dict[str, Any], base_dir: Path
+    entries: Sequence[tuple[int, dict[str, Any]]], *, top_level: dict[str, Any]
 ) -> list[tuple[Sequence[str | int], str]]:
-    """Cross-checks of the raw ``calendars[]`` entries: each calendar listed once, ICS files that exist,
-    ``m365`` calendars only with a ``microsoft`` app registration."""
+    """Cross-checks of the raw ``calendars[]`` entries: each calendar listed once, ICS references that
+    are paths or supported URLs, ``m365`` calendars only with a ``microsoft`` app registration."""
     problems: list[tuple[Sequence[str | int], str]] = []
     seen: dict[tuple[str | None, str, str], int] = {}
     for i, cal in entries:
@@ -228,7 +228,7 @@ def check_calendar_entries(
                 )
             seen.setdefault(key, i)
             if kind == "ics":
-                problems += _check_ics_file(i, reference, base_dir)
+                problems += _check_ics_reference(i, reference)
             if kind == "m365" and "microsoft" not in top_level:
                 problems.append(
                     (
@@ -240,21 +240,31 @@ def check_calendar_entries(
     return problems
 
 
-def _check_ics_file(i: int, reference: str, base_dir: Path) -> list[tuple[Sequence[str | int], str]]:
-    if is_url(reference):
-        return []
-    if "://" in reference:
+def _check_ics_reference(i: int, reference: str) -> list[tuple[Sequence[str | int], str]]:
+    if "://" in reference and not is_url(reference):
         return [(("calendars", i, "ics"), f"{reference!r}: only http, https and webcal URLs are supported")]
-    resolved = resolve_ics_reference(reference, base_dir)
-    if Path(resolved).is_file():
-        return []
-    return [
-        (
-            ("calendars", i, "ics"),
-            f"calendar file {reference!r} not found (looked in {resolved}); "
-            "paths are relative to the configuration file",
-        )
-    ]
+    return []
+
+
+def missing_calendar_files(
+    calendars: Sequence[_Calendar], base_dir: Path
+) -> list[tuple[Sequence[str | int], str]]:
+    """ICS files that are not there (or not files). A warning, not an error: ``sync`` reports that
+    calendar as failed and syncs the others, and the file may well appear before the next run."""
+    problems: list[tuple[Sequence[str | int], str]] = []
+    for i, calendar in enumerate(calendars):
+        if not isinstance(calendar, IcsCalendar) or calendar.is_url:
+            continue
+        resolved = resolve_ics_reference(calendar.ics, base_dir)
+        if not Path(resolved).is_file():
+            problems.append(
+                (
+                    ("calendars", i, "ics"),
+                    f"calendar file {calendar.ics!r} not found (looked in {resolved}; paths are "
+                    "relative to the configuration file); sync will report this calendar as failed",
+                )
+            )
+    return problems
 
 
 class SourceSettings(_Model):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 from mentorledger.config.base import _EMAIL, normalize_email
@@ -18,8 +17,8 @@ from mentorledger.invites.schedule import offset_fits_zone, wall_clock_problems
 Located = tuple[Sequence[str | int], str]
 
 
-def cross_check(data: dict[str, Any], base_dir: Path) -> list[Located]:
-    """Problems a schema cannot see: references between sections, duplicates, missing files.
+def cross_check(data: dict[str, Any]) -> list[Located]:
+    """Problems a schema cannot see: references between sections, duplicates, unsupported URLs.
 
     Works on the raw YAML data, leniently (malformed items are the schema's to report), so that these
     problems are reported together with schema errors rather than after they are fixed."""
@@ -72,7 +71,7 @@ def cross_check(data: dict[str, Any], base_dir: Path) -> list[Located]:
 
     for i, cal in _items(data, "calendars"):
         check_known(("calendars", i, "owner"), cal.get("owner"))
-    problems += check_calendar_entries(_items(data, "calendars"), top_level=data, base_dir=base_dir)
+    problems += check_calendar_entries(_items(data, "calendars"), top_level=data)
     return problems
 
 

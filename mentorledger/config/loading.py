@@ -20,6 +20,7 @@ from mentorledger.config.checks import (
     cross_check_reports,
 )
 from mentorledger.config.models import Config
+from mentorledger.config.suggest import unknown_key_reason
 from mentorledger.errors import ConfigError
 
 
@@ -62,7 +63,7 @@ def check_config(path: str | Path) -> tuple[list[str], Config | None]:
     except ValidationError as exc:
         located += [(_without_tags(err["loc"]), _reason(err)) for err in exc.errors()]
     # References and files are checked even when the schema is not valid, so one pass shows everything.
-    located += cross_check(fields, base_dir)
+    located += cross_check(fields)
     if config is not None:
         located += cross_check_reports(config)
         located += [
@@ -79,13 +80,27 @@ def check_config(path: str | Path) -> tuple[list[str], Config | None]:
 
 def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     """The document's node tree (for line numbers) and its data, from one parse of the text."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
     finally:
         loader.dispose()
     return root, data
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, except that a date that does not exist (2026-02-30) stays text, so the models
+    report it with its line and the expected format instead of the parser failing without one."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)  # type: ignore[arg-type]
+        except ValueError:
+            return self.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 def describe_problem(file: Path, loc: Sequence[str | int], reason: str) -> str:
@@ -106,12 +121,28 @@ _INTERNAL_KEYS = ("base_dir", "source_path")
 _UNKNOWN_KEY = "unknown key (check the spelling; see config/README.md for the keys)"
 
 
+# What a person should write, for each kind of value pydantic could not read.
+_DATE = "write YYYY-MM-DD, e.g. 2026-03-01"
+_DATETIME = "write 'YYYY-MM-DD HH:MM' in quotes, e.g. '2026-03-01 14:00'"
+_TIME = 'write "HH:MM" in quotes, e.g. "14:00"'
+_FORMATS = {
+    "date": ("a date", _DATE, "no such day"),
+    "datetime": ("a date and time", _DATETIME, "no such day or time"),
+    "time": ("a time", _TIME, "no such time of day"),
+}
+
+
 def _reason(error: Any) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
-        return _UNKNOWN_KEY
+        return unknown_key_reason(error["loc"])
     if kind == "missing":
         return "required key is missing"
+    expected = kind.split("_", 1)[0]
+    if expected in _FORMATS and kind.removeprefix(expected).startswith(("_parsing", "_type", "_from_")):
+        what, how, impossible = _FORMATS[expected]
+        detail = f" ({impossible})" if "outside expected range" in error["msg"] else ""
+        return f"{error.get('input')!r} is not {what}{detail}; {how}"
     message: str = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import urllib.parse
 from enum import StrEnum
 from pathlib import Path
@@ -16,6 +17,8 @@ from mentorledger.config.base import _SLUG, Email, TimeZoneName, _Model, normali
 from mentorledger.config.calendars import CalendarSource, SourceSettings
 from mentorledger.invites.schedule import Series, parse_cadence
 from mentorledger.uids import LEGACY_UID_DOMAIN, institution_uid_domain, valid_uid_domain
+
+_SHORT_HOUR = re.compile(r"^\d:\d\d$")
 
 
 class Rank(StrEnum):
@@ -289,9 +292,15 @@ class Group(_Model):
     @field_validator("start_time", mode="before")
     @classmethod
     def _unquoted_time(cls, value: Any) -> Any:
-        # YAML 1.1 reads an unquoted 10:00 as the sexagesimal integer 600.
-        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        # YAML 1.1 reads an unquoted 10:00 as the sexagesimal integer 600 (and 25:00 as 1500).
+        if isinstance(value, int) and not isinstance(value, bool):
+            if not 0 <= value < 24 * 60:
+                raise ValueError(
+                    f'{value // 60}:{value % 60:02d} is not a time of day; write "HH:MM", e.g. "14:00"'
+                )
             return dt.time(value // 60, value % 60)
+        if isinstance(value, str) and _SHORT_HOUR.match(value.strip()):
+            return "0" + value.strip()  # "9:00" as people write it
         return value
 
     @field_validator("video_link")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -124,8 +125,9 @@ class InviteStore:
         self.engine = engine
 
     @classmethod
-    def open(cls, url: str | None = None) -> InviteStore:
-        return cls(engine_for(url))
+    def open(cls, url: str | None = None, *, config_path: Path | None = None) -> InviteStore:
+        """The invite tables of the ledger at ``url``, else of the configuration's ledger."""
+        return cls(engine_for(url, config_path=config_path))
 
     def sent(self, group_id: str) -> dict[str, SentSession]:
         """The sessions of a group as last sent, by token."""

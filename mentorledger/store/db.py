@@ -1,8 +1,8 @@
-"""Opening the ledger database: the URL, SQLite settings, and migrations applied on first use."""
+"""Opening the ledger database: the URL (``location`` decides which), SQLite settings, migrations applied
+on first use, and one line instead of a traceback when the database cannot be reached."""
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -10,12 +10,13 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from mentorledger.errors import UserError
+from mentorledger.store.location import DATABASE_URL_ENV, locate_ledger
+from mentorledger.store.reachability import unreachable
 
-DATABASE_URL_ENV = "MENTORLEDGER_DATABASE_URL"
-DEFAULT_DATABASE_URL = "sqlite:///var/mentorledger.db"
+__all__ = ["DATABASE_URL_ENV", "database_url", "dispose_all", "engine_for", "migrate"]
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 _MIGRATION_LOCK_ID = 7_302_615_481  # PostgreSQL advisory lock: one process migrates at a time
 
@@ -23,9 +24,10 @@ _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
 
-def database_url(explicit: str | None = None) -> str:
-    """The explicit URL, else MENTORLEDGER_DATABASE_URL, else a SQLite file under ./var/."""
-    url = explicit or os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
+def database_url(explicit: str | None = None, *, config_path: Path | None = None) -> str:
+    """The ledger's URL by the one rule of ``location`` (explicit, environment, home, beside the
+    configuration), normalised: psycopg for PostgreSQL, an absolute path (folder created) for SQLite."""
+    url = locate_ledger(explicit, config_path=config_path).url
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -41,14 +43,21 @@ def database_url(explicit: str | None = None) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def engine_for(url: str | None = None) -> Engine:
-    """A process-wide engine per URL, with the schema migrated to the newest version."""
-    resolved = database_url(url)
+def engine_for(url: str | None = None, *, config_path: Path | None = None) -> Engine:
+    """A process-wide engine per URL, with the schema migrated to the newest version.
+
+    A database that cannot be reached (server down, database missing, access refused) is a UserError
+    of one line saying which and what to do, not a traceback."""
+    resolved = database_url(url, config_path=config_path)
     with _lock:
         engine = _engines.get(resolved)
         if engine is None:
             engine = _create(resolved)
-            migrate(engine)
+            try:
+                migrate(engine)
+            except OperationalError as exc:
+                engine.dispose()
+                raise UserError(unreachable(resolved, exc)) from None
             _engines[resolved] = engine
     return engine
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
@@ -145,9 +146,16 @@ class Ledger:
         self.clock = clock  # when a sync finished: stamps last success, failures and coverage
 
     @classmethod
-    def open(cls, url: str | None = None, *, clock: Callable[[], dt.datetime] = _now) -> Ledger:
-        """The ledger at ``url`` (default: MENTORLEDGER_DATABASE_URL, else ./var/), migrated to head."""
-        return cls(engine_for(url), clock=clock)
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        config_path: Path | None = None,
+        clock: Callable[[], dt.datetime] = _now,
+    ) -> Ledger:
+        """The ledger at ``url``, else the one ``store.location`` picks for the configuration at
+        ``config_path`` (MENTORLEDGER_DATABASE_URL, MENTORLEDGER_HOME, beside the file), migrated to head."""
+        return cls(engine_for(url, config_path=config_path), clock=clock)
 
     # -- reading -------------------------------------------------------------------------------------
 

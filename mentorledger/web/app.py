@@ -129,7 +129,7 @@ def create_app(
         )
     context = WebContext(
         config=config,
-        ledger=ledger or Ledger.open(),
+        ledger=ledger or Ledger.open(config_path=config.source_path),
         settings=settings,
         templates=environment(),
         deliver_link=deliver_link,

@@ -51,7 +51,7 @@ def demo_mentor(config: Config, ledger: Ledger) -> str:
 
 def serve(config: Config, *, host: str, port: int, demo: bool) -> None:
     settings = web_settings(config, host=host, port=port, demo=demo)
-    ledger = Ledger.open()
+    ledger = Ledger.open(config_path=config.source_path)
     app = create_app(config, settings=settings, ledger=ledger)
     if demo and config.people:
         email = demo_mentor(config, ledger)

@@ -122,10 +122,10 @@ def test_invites_command_mistakes_are_one_line(
 def test_demo_also_writes_the_demo_groups_invites(
     tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mentorledger import cli
+    from mentorledger.cli import demo
     from tests.conftest import ROOT
 
-    monkeypatch.setattr(cli, "DEMO_CONFIG", ROOT / "config" / "examples" / "peer-groups.yaml")
+    monkeypatch.setattr(demo, "DEMO_CONFIG", ROOT / "config" / "examples" / "peer-groups.yaml")
     monkeypatch.setenv("MENTORLEDGER_DATABASE_URL", database_url)
     out = tmp_path / "out"
     result = run_cli(capsys, "demo", "--out", str(out))

@@ -117,6 +117,38 @@ def test_report_commands_write_the_requested_formats(
     assert "dossier-ana-2024-07-01-2026-06-30.md" in dossier.stdout
 
 
+def test_report_command_runs_its_flow_when_a_prefect_server_is_configured(
+    synced: Department,
+    database_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from prefect.settings import PREFECT_API_URL
+
+    monkeypatch.setenv("MENTORLEDGER_DATABASE_URL", database_url)
+    monkeypatch.setenv("PREFECT_API_URL", str(PREFECT_API_URL.value()))  # the harness's server
+
+    result = run_cli(
+        capsys, "report", "chair", "--config", str(synced.config_path), "--department", "Pediatrics",
+        "--format", "csv", "--out", str(tmp_path / "out"),
+    )  # fmt: skip
+
+    assert result.code == 0, result.stderr
+    assert "temporary" not in result.stderr
+
+    async def effort_runs() -> list[str]:
+        async with get_client() as client:
+            runs = await client.read_flow_runs()
+            return [str(run.id) for run in runs if run.parameters.get("out_dir") == str(tmp_path / "out")]
+
+    [run_id] = asyncio.run(effort_runs())
+    assert artifacts_of(run_id) == {
+        "effort-report-pediatrics": "markdown",
+        "effort-table-pediatrics": "table",
+    }
+
+
 def test_report_commands_and_flows_take_an_as_of_date(
     tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -194,7 +226,7 @@ def test_report_command_mistakes_are_one_line_without_traceback(
 def test_demo_step_writes_each_departments_report_and_the_busiest_mentors_dossier(
     synced: Department, database_url: str, tmp_path: Path
 ) -> None:
-    from mentorledger.cli import _demo_reports
+    from mentorledger.cli.demo import _demo_reports
     from mentorledger.hours import compute_hours
     from mentorledger.store.ledger import Ledger
 

@@ -134,3 +134,48 @@ def test_second_sync_of_unchanged_calendars_writes_nothing(
     again = run_cli(capsys, "sync", "--config", str(config))
     assert again.code == 0
     assert "2 unchanged" in again.stdout
+
+
+def test_a_missing_calendar_file_fails_that_calendar_only_and_the_rest_are_saved(
+    tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MENTORLEDGER_DATABASE_URL", database_url)
+    config = write_department(tmp_path, calendars=2)
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + "  - {owner: ben@med.example.edu, ics: cals/gone.ics}\n", encoding="utf-8")
+
+    result = run_cli(capsys, "sync", "--config", str(config))
+
+    assert result.code == 1
+    assert result.stdout.strip() == "Synced 3 calendars: 1 failed, 2 synced"
+    assert (
+        f"failed: cals/gone.ics (ben@med.example.edu): calendar file not found: {tmp_path / 'cals' / 'gone.ics'}"
+        in result.stderr
+    )
+    hours = run_cli(capsys, "hours", "--config", str(config), "--format", "json")
+    assert json.loads(hours.stdout)["mentors"][0]["minutes"] == 180
+
+
+def test_flows_without_a_ledger_url_use_the_ledger_beside_the_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mentorledger.config import load_config
+    from mentorledger.hours import compute_hours
+    from mentorledger.store.db import dispose_all
+    from mentorledger.store.ledger import Ledger
+
+    monkeypatch.delenv("MENTORLEDGER_DATABASE_URL", raising=False)
+    monkeypatch.delenv("MENTORLEDGER_HOME", raising=False)
+    (tmp_path / "dept").mkdir()
+    (tmp_path / "worker").mkdir()
+    config = write_department(tmp_path / "dept", calendars=1)
+    monkeypatch.chdir(tmp_path / "worker")  # a worker's working folder is not the department's
+
+    summary = sync_calendars(config_path=str(config))
+
+    assert summary["outcomes"] == {"synced": 1}
+    assert (tmp_path / "dept" / "var" / "mentorledger.db").is_file()
+    assert not (tmp_path / "worker" / "var").exists()
+    loaded = load_config(config)
+    assert compute_hours(loaded, Ledger.open(config_path=loaded.source_path)).mentors[0].minutes == 180
+    dispose_all()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from mentorledger.config import load_config
 from mentorledger.counting import Category, Entry
 from mentorledger.sources.protocol import Cursor
-from mentorledger.status import age, calendar_health, run_outcomes
+from mentorledger.status import age, calendar_health, needs_attention, run_outcomes
 from mentorledger.store.ledger import CalendarState, Ledger, RunRecord
 from mentorledger.store.schema import CalendarRow, EntryRow
 from mentorledger.sync import calendar_ref
@@ -119,13 +119,19 @@ def test_status_command_prints_json_and_says_when_no_prefect_server_is_configure
 
     result = run_cli(capsys, "status", "--config", str(config_path), "--format", "json")
 
-    assert result.code == 0, result.stderr
+    assert result.code == 1, result.stderr  # Ben's calendar fails and Cy's was never synced
     document = json.loads(result.stdout)
     assert document["prefect"] == "no Prefect server configured"
     by_owner = {c["owner"]: c for c in document["calendars"]}
     assert by_owner["ben@med.example.edu"]["consecutive_failures"] == 2
     assert by_owner["ana@med.example.edu"]["pending_review"] == 2
     assert by_owner["cy@med.example.edu"]["last_outcome"] is None
+    assert {owner: c["attention"] for owner, c in by_owner.items()} == {
+        "ana@med.example.edu": None,
+        "ben@med.example.edu": "failing (2 time(s) in a row)",
+        "cy@med.example.edu": "never synced",
+    }
+    assert (document["needs_attention"], document["stale_after_hours"]) == (2, 24.0)
 
 
 def test_status_table_names_failing_calendars_with_their_reason(
@@ -138,7 +144,43 @@ def test_status_table_names_failing_calendars_with_their_reason(
 
     result = run_cli(capsys, "status", "--config", str(config_path))
 
-    assert result.code == 0
+    assert result.code == 1
     assert "1 of 3 calendars healthy" in result.stdout
     assert "HTTP 404" in result.stdout
+    assert "2 need attention (stale after 1d): ben@med.example.edu" in result.stdout
     assert "no Prefect server configured" in result.stdout
+
+
+def test_status_exits_0_when_every_calendar_synced_within_the_threshold(
+    tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MENTORLEDGER_DATABASE_URL", database_url)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    config_path = write_config(tmp_path)
+    populate(config_path, database_url)
+    text = config_path.read_text(encoding="utf-8")
+    only_ana = "\n".join(
+        line
+        for line in text.splitlines()
+        if "ben.ics" not in line and "cy.ics" not in line and "secret-token" not in line
+    )
+    config_path.write_text(only_ana + "\n", encoding="utf-8")
+
+    result = run_cli(capsys, "status", "--config", str(config_path), "--stale-after", "2")
+
+    assert result.code == 0, result.stdout
+    assert "1 of 1 calendars healthy" in result.stdout
+    assert "need attention" not in result.stdout
+
+
+def test_a_calendar_without_a_successful_sync_past_the_threshold_needs_attention(
+    tmp_path: Path, database_url: str
+) -> None:
+    config_path = write_config(tmp_path)
+    ledger = populate(config_path, database_url)
+    ana = calendar_health(load_config(config_path), ledger)[0]
+    assert ana.last_success_at is not None
+    later = ana.last_success_at.replace(tzinfo=dt.UTC) + dt.timedelta(hours=30)
+
+    assert needs_attention(ana, now=later, stale_after=dt.timedelta(hours=24)) == "no successful sync for 1d"
+    assert needs_attention(ana, now=later, stale_after=dt.timedelta(hours=48)) is None

@@ -37,7 +37,10 @@ def test_no_value_is_now() -> None:
 
 def test_a_malformed_value_is_a_user_error_naming_the_forms() -> None:
     for text in ("2026-13-01", "March 1", "2026-03-01T25:00"):
-        with pytest.raises(UserError, match=r"--as-of .* use YYYY-MM-DD or YYYY-MM-DDTHH:MM"):
+        with pytest.raises(
+            UserError,
+            match=r"--as-of .* write YYYY-MM-DD or YYYY-MM-DDTHH:MM, e.g. 2026-03-01 or 2026-03-01T14:00",
+        ):
             resolve_as_of(text, NY)
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from mentorledger.config import Config, Window, check_config, load_config
+from mentorledger.config import Config, Window, check_config, load_config, missing_calendar_files
 from mentorledger.counting import RuleBook
 from mentorledger.errors import ConfigError
 from tests.unit.support import ANA, make_config
@@ -127,10 +127,24 @@ def test_relationship_end_before_start_is_an_error(tmp_path):
     assert "2025-03-31" in line
 
 
-def test_missing_calendar_file_is_an_error(tmp_path):
-    line = the_problem(tmp_path, GOOD.replace("calendars/ana.ics", "calendars/nope.ics"), "calendars[0].ics")
-    assert "nope.ics" in line
-    assert "not found" in line
+def test_missing_calendar_file_is_a_warning_not_an_error(tmp_path):
+    # A file that is not there fails that calendar at sync time; the configuration itself is valid.
+    path = write(tmp_path, GOOD.replace("calendars/ana.ics", "calendars/nope.ics"))
+    problems, config = check_config(path)
+    assert problems == []
+    assert config is not None
+    [(loc, reason)] = missing_calendar_files(config.calendars, config.base_dir)
+    assert tuple(loc) == ("calendars", 0, "ics")
+    assert "'calendars/nope.ics' not found" in reason
+    assert str(tmp_path / "calendars" / "nope.ics") in reason
+    assert "sync will report this calendar as failed" in reason
+
+
+def test_unsupported_calendar_url_scheme_is_an_error(tmp_path):
+    line = the_problem(
+        tmp_path, GOOD.replace("calendars/ana.ics", "ftp://files.example.edu/ana.ics"), "calendars[0].ics"
+    )
+    assert "only http, https and webcal URLs are supported" in line
 
 
 def test_bad_time_zone_is_an_error(tmp_path):
@@ -165,7 +179,7 @@ def test_check_config_reports_every_cross_reference_problem_at_once(tmp_path):
             "members: [ana@med.example.edu, ben@med.example.edu]",
             "members: [ana@med.example.edu, yul@med.example.edu]",
         )
-        .replace("calendars/ana.ics", "calendars/nope.ics")
+        .replace("calendars/ana.ics", "ftp://files.example.edu/ana.ics")
     )
     problems = problems_of(tmp_path, text)
     for key_path in ("relationships[0].mentee", "groups[0].members[1]", "calendars[0].ics"):
@@ -175,11 +189,11 @@ def test_check_config_reports_every_cross_reference_problem_at_once(tmp_path):
 
 def test_check_config_reports_schema_and_cross_reference_problems_together(tmp_path):
     # One pass must show the administrator everything to fix: a bad rank does not hide the unknown
-    # mentee or the missing calendar file.
+    # mentee or the unsupported calendar URL.
     text = (
         GOOD.replace("rank: fellow", "rank: dean")
         .replace("mentee: ben@med.example.edu", "mentee: zed@med.example.edu")
-        .replace("calendars/ana.ics", "calendars/nope.ics")
+        .replace("calendars/ana.ics", "ftp://files.example.edu/ana.ics")
     )
     problems = problems_of(tmp_path, text)
     for key_path in ("people[1].rank", "relationships[0].mentee", "calendars[0].ics"):
