@@ -169,7 +169,10 @@ def test_every_other_page_is_accessible(site: Site, page: Any, axe_source: str, 
         looked_at(page, axe_source, screenshots, name)
     page.goto(f"{site.url}/login/link?token=used-or-made-up")
     looked_at(page, axe_source, screenshots, "15-link-no-longer-works")
-    for email, path, name in ((CHAIR, "/chair", "16-chair-landing"), (DEAN, "/admin", "17-admin-landing")):
+    for email, path, name in (
+        (CHAIR, "/chair/pediatrics", "16-chair-dashboard"),
+        (DEAN, "/admin", "17-admin-school"),
+    ):
         page.context.clear_cookies()
         sign_in(page, site.link(email))
         page.wait_for_url(f"{site.url}{path}")
