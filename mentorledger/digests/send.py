@@ -73,7 +73,7 @@ class Mailing:
     mail_from: str
     public_url: str
     month: Window
-    now: dt.datetime
+    now: dt.datetime  # what counts is counted as of then; links are valid from when they are issued
     record: bool = True  # False: write-only runs (files), nothing remembered as sent
 
     @property
@@ -109,7 +109,6 @@ def _opt_out(m: Mailing, email: str, kind: MailKind) -> str:
         m.ledger,
         [(email, "opt-out", {"kind": str(kind)})],
         lifetime=dt.timedelta(days=OPT_OUT_DAYS),
-        now=m.now,
     )
     return f"{m.public_url}/mail/off?token={token}"
 
@@ -218,7 +217,7 @@ def attestation_requests(m: Mailing) -> MailingResult:
                 "attest",
                 {"scope": "all", "sessions": [list(wanted_of(s.meeting)) for s in waiting]},
             )
-            *tokens, all_token = issue_links(m.ledger, [*one, every], lifetime=lifetime, now=m.now)
+            *tokens, all_token = issue_links(m.ledger, [*one, every], lifetime=lifetime)
             link = f"{m.public_url}/attest?token="
             linked = [
                 Linked(s, f"{link}{t}&answer=yes", f"{link}{t}&answer=no")

@@ -23,6 +23,7 @@ from fastapi.responses import Response
 
 from mentorledger.asof import resolve_as_of
 from mentorledger.counting import Category
+from mentorledger.coverage import last_instant_date
 from mentorledger.errors import UserError
 from mentorledger.reports import formatting
 from mentorledger.reports.chair_data import ChairReport, department_slug
@@ -128,10 +129,11 @@ def person_page(request: Request, department: str, base: str, key: str, period: 
     report, found = _report(request, department, period, person=key)
     if found is None:
         raise HTTPException(404)
-    months = found.months
+    as_of_day = last_instant_date(report.as_of, ZoneInfo(report.timezone))
+    months = [(window, p, window.start <= as_of_day) for window, p in found.months]
     bars = [
         MonthBar(window.start.replace(day=1), {c: (p.by_category or {}).get(str(c), 0) for c in Category})
-        for window, p in months
+        for window, p, _ in months
     ]
     return page(
         request,

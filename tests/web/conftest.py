@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.smtpserver import Inbox, smtp_server
-from tests.web.department import Site, running_site, synced_ledger, write_department
+from tests.web.department import Site, running_site, synced_ledger, two_departments, write_department
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The browser flags ENVIRONMENT.md asks for. Playwright gives every launch a fresh temporary profile
@@ -41,6 +41,14 @@ def inbox() -> Iterator[Inbox]:
 @pytest.fixture
 def site(tmp_path: Path, database_url: str, inbox: Inbox) -> Iterator[Site]:
     config = write_department(tmp_path, inbox.port)
+    with running_site(config, synced_ledger(config, database_url)) as running:
+        yield running
+
+
+@pytest.fixture
+def school(tmp_path: Path, database_url: str, inbox: Inbox) -> Iterator[Site]:
+    """The department with attestation on, and a second department (Surgery) with a failing calendar."""
+    config = write_department(tmp_path, inbox.port, **two_departments(inbox.port))
     with running_site(config, synced_ledger(config, database_url)) as running:
         yield running
 
