@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from mentorledger.attestation.rules import Answer, Meeting, Recorded, answer_for, meetings
+from mentorledger.attestation.rules import Answer, Meeting, Recorded, SessionKey, answer_for, meetings
 from mentorledger.attestation.store import record_answer, recorded_answers
 from mentorledger.config import Config
 from mentorledger.counting import window_bounds
 from mentorledger.explain import Roster
 from mentorledger.hours import select_entries
-from mentorledger.store.ledger import Ledger
+from mentorledger.store.ledger import Ledger, StoredEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,25 @@ def mentors_of(config: Config, mentee: str) -> list[str]:
     return sorted({r.mentor for r in config.relationships if r.mentee == mentee})
 
 
+def _bounds(config: Config, as_of: dt.datetime, since: dt.datetime | None) -> tuple[dt.datetime, dt.datetime]:
+    start, end = window_bounds(config.effective_window(as_of.astimezone(config.tz).date()), config.tz)
+    return (max(start, since) if since is not None else start), end
+
+
+def _asked(
+    counted: list[StoredEntry], roster: Roster, recorded: dict[SessionKey, Recorded], start: dt.datetime
+) -> dict[str, list[AskedSession]]:
+    """Per mentee: their sessions among these counted entries that began at ``start`` or later,
+    newest first, each with the mentee's applying answer."""
+    found: dict[str, list[AskedSession]] = {}
+    for meeting in meetings(counted, roster):
+        if meeting.start >= start:
+            found.setdefault(meeting.mentee, []).append(AskedSession(meeting, answer_for(meeting, recorded)))
+    for sessions in found.values():
+        sessions.sort(key=lambda s: (s.meeting.start, s.meeting.mentor), reverse=True)
+    return found
+
+
 def mentee_sessions(
     config: Config,
     ledger: Ledger,
@@ -43,20 +62,25 @@ def mentee_sessions(
     """The mentee's counted sessions with each of their mentors in the counting window (from ``since``
     when given), newest first, each with the mentee's applying answer."""
     as_of = as_of or dt.datetime.now(dt.UTC)
-    start, end = window_bounds(config.effective_window(as_of.astimezone(config.tz).date()), config.tz)
-    if since is not None:
-        start = max(start, since)
+    start, end = _bounds(config, as_of, since)
     if end <= start:
         return []
-    roster = Roster.of(config)
-    recorded = recorded_answers(ledger, mentee=mentee)
-    found: list[AskedSession] = []
+    counted: list[StoredEntry] = []
     for mentor in mentors_of(config, mentee):
-        counted, _ = select_entries(config, ledger, (start, end), as_of=as_of, owner=mentor)
-        for meeting in meetings(counted, roster):
-            if meeting.mentee == mentee and meeting.start >= start:
-                found.append(AskedSession(meeting, answer_for(meeting, recorded)))
-    return sorted(found, key=lambda s: (s.meeting.start, s.meeting.mentor), reverse=True)
+        counted += select_entries(config, ledger, (start, end), as_of=as_of, owner=mentor)[0]
+    recorded = recorded_answers(ledger, mentee=mentee)
+    return _asked(counted, Roster.of(config), recorded, start).get(mentee, [])
+
+
+def sessions_by_mentee(
+    config: Config, ledger: Ledger, *, as_of: dt.datetime, since: dt.datetime | None = None
+) -> dict[str, list[AskedSession]]:
+    """Every mentee's sessions at once, from one read of the counted entries (a monthly mailing)."""
+    start, end = _bounds(config, as_of, since)
+    if end <= start:
+        return {}
+    counted, _ = select_entries(config, ledger, (start, end), as_of=as_of)
+    return _asked(counted, Roster.of(config), recorded_answers(ledger), start)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any, Protocol
 
-from mentorledger.attestation.sessions import mentee_sessions, wanted_of
+from mentorledger.attestation.sessions import sessions_by_mentee, wanted_of
 from mentorledger.attestation.store import recorded_answers
 from mentorledger.config import Config, Window
 from mentorledger.coverage import last_instant_date
@@ -195,17 +195,14 @@ def attestation_requests(m: Mailing) -> MailingResult:
     roster = Roster.of(config)
     off = turned_off(m.ledger, MailKind.ATTESTATION)
     lifetime = dt.timedelta(days=config.attestation.link_days)
+    asked = sessions_by_mentee(config, m.ledger, as_of=m.now, since=_since(m))
     for mentee in sorted({r.mentee for r in config.relationships}):
         if mentee in off:
             result.turned_off += 1
             continue
 
         def build(mentee: str = mentee) -> EmailMessage | None:
-            waiting = [
-                s
-                for s in mentee_sessions(config, m.ledger, mentee, as_of=m.now, since=_since(m))
-                if not s.answered
-            ]
+            waiting = [s for s in asked.get(mentee, []) if not s.answered]
             if not waiting:
                 return None
             one = [

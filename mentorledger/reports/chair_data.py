@@ -254,9 +254,22 @@ def build_chair_report(
     now: dt.datetime | None = None,
 ) -> ChairReport:
     """Everything the chair report shows, computed once, as of ``as_of`` (default now)."""
-    department_people(config, department)  # a wrong name fails before the ledger is read
-    view, window = load_view(config, ledger, start=start, end=end, as_of=as_of, with_previous=True)
+    view, window = department_view(config, ledger, department, start=start, end=end, as_of=as_of)
     return chair_report(view, department, window, now=now)
+
+
+def department_view(
+    config: Config,
+    ledger: Ledger,
+    department: str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    as_of: dt.datetime | None = None,
+) -> tuple[LedgerView, Window]:
+    """The ledger view a department's chair report is made from (the period and the previous one)."""
+    department_people(config, department)  # a wrong name fails before the ledger is read
+    return load_view(config, ledger, start=start, end=end, as_of=as_of, with_previous=True)
 
 
 def chair_report(

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from mentorledger.config import Config, Window
 from mentorledger.instances import stable_hash
-from mentorledger.reports.basis import PeriodHours, load_view, month_windows
-from mentorledger.reports.chair_data import ChairReport, FacultyRow, chair_report, department_people
+from mentorledger.reports.basis import PeriodHours, month_windows
+from mentorledger.reports.chair_data import ChairReport, FacultyRow, chair_report, department_view
 from mentorledger.store.ledger import Ledger
 
 
@@ -42,8 +42,7 @@ def department_report(
 ) -> tuple[ChairReport, PersonMonths | None]:
     """The chair report of ``department`` (as ``build_chair_report`` makes it), and, for ``person``
     (a ``person_key``) listed in it, their months from the same view; None for anyone else."""
-    department_people(config, department)
-    view, window = load_view(config, ledger, start=start, end=end, as_of=as_of, with_previous=True)
+    view, window = department_view(config, ledger, department, start=start, end=end, as_of=as_of)
     report = chair_report(view, department, window)
     if person is None:
         return report, None

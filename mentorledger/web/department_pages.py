@@ -14,12 +14,12 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import HTTPException, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
 
 from mentorledger.asof import resolve_as_of
 from mentorledger.counting import Category
@@ -30,9 +30,11 @@ from mentorledger.reports.chair_data import ChairReport, department_slug
 from mentorledger.reports.drilldown import PersonMonths, department_report, person_key
 from mentorledger.reports.outputs import CHAIR_FORMATS
 from mentorledger.reports.render_html import chair_charts
+from mentorledger.web.access import signed_in
 from mentorledger.web.chart import month_chart
 from mentorledger.web.context import web_context
 from mentorledger.web.render import page
+from mentorledger.web.roles import Viewer
 from mentorledger.web.views import MonthBar
 
 MEDIA_TYPES = {
@@ -43,6 +45,9 @@ MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 FORMAT_LABELS = {"html": "Web page (.html)", "pdf": "PDF", "xlsx": "Excel (.xlsx)", "csv": "CSV"}
+SignedIn = Annotated[Viewer, Depends(signed_in)]
+From = Annotated[str | None, Query(alias="from")]
+Departments = Callable[[Request, Viewer], Sequence[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,3 +174,46 @@ def report_file(request: Request, department: str, fmt: str, period: Period) -> 
         raise HTTPException(404)
     report, _ = _report(request, department, period)
     return file_response(lambda directory: write_chair(report, [fmt], directory), fmt)
+
+
+def add_department_routes(router: APIRouter, base: str, departments: Departments) -> None:
+    """The dashboard, a person's page and the report files under ``base``, on ``router`` (whose access
+    gate runs first); ``departments`` names those the viewer may open (any other is 404)."""
+
+    @router.get(base + "/{department}", response_class=HTMLResponse)
+    def department_dashboard(
+        request: Request,
+        viewer: SignedIn,
+        department: str,
+        start: From = None,
+        to: str | None = None,
+        as_of: str | None = None,
+    ) -> Response:
+        name = department_named(department, departments(request, viewer))
+        return dashboard(request, name, base, period_of(start, to, as_of))
+
+    @router.get(base + "/{department}/people/{person}", response_class=HTMLResponse)
+    def department_person(
+        request: Request,
+        viewer: SignedIn,
+        department: str,
+        person: str,
+        start: From = None,
+        to: str | None = None,
+        as_of: str | None = None,
+    ) -> Response:
+        name = department_named(department, departments(request, viewer))
+        return person_page(request, name, base, person, period_of(start, to, as_of))
+
+    @router.get(base + "/{department}/report.{fmt}")
+    def department_report_file(
+        request: Request,
+        viewer: SignedIn,
+        department: str,
+        fmt: str,
+        start: From = None,
+        to: str | None = None,
+        as_of: str | None = None,
+    ) -> Response:
+        name = department_named(department, departments(request, viewer))
+        return report_file(request, name, fmt, period_of(start, to, as_of))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from mentorledger.config import Config
+from mentorledger.exports.activities import mentors
 
 
 class Role(StrEnum):
@@ -65,8 +66,7 @@ class Directory:
                 chairs.setdefault(email, []).append(department.name)
         admins = set(config.admins)
         mentees = {r.mentee for r in config.relationships} if config.attestation.enabled else set()
-        mentoring = {r.mentor for r in config.relationships} | {c.owner for c in config.calendars}
-        mentoring |= {m for g in config.groups for m in g.members}
+        mentoring = {person.email for person in mentors(config)}  # the monthly digest's recipients
         viewers: dict[str, Viewer] = {}
         for email in set(names) | set(chairs) | admins:
             roles = {Role.MENTOR} if email in names else set()

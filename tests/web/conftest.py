@@ -74,6 +74,15 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context (its own cookies) and page, downloads allowed."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     """axe-core's browser build, from an npm install cached per version (never committed)."""

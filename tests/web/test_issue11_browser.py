@@ -7,7 +7,6 @@ screenshotted and checked with axe-core."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +19,6 @@ from tests.web.department import ANA, BEN, CHAIR, DEAN, Site
 from tests.web.test_browser import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
 
 
 def test_a_mentee_confirms_from_the_mail_and_denies_on_the_page_and_the_mentor_decides(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import Depends, Form, HTTPException, Query, Request
+from fastapi import Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mentorledger import sync_jobs
@@ -21,13 +21,11 @@ from mentorledger.web.access import Access, area, signed_in
 from mentorledger.web.context import web_context
 from mentorledger.web.department_pages import (
     FORMAT_LABELS,
+    From,
     Period,
-    dashboard,
-    department_named,
+    add_department_routes,
     file_response,
     period_of,
-    person_page,
-    report_file,
 )
 from mentorledger.web.render import page
 from mentorledger.web.roles import Viewer
@@ -36,7 +34,6 @@ from mentorledger.web.sync_now import refreshed, start, through_prefect
 
 router = area(Access.ADMIN)
 Admin = Annotated[Viewer, Depends(signed_in)]
-From = Annotated[str | None, Query(alias="from")]
 BASE = "/admin/departments"
 
 
@@ -94,46 +91,7 @@ def school_file(
     return file_response(lambda directory: write_school(report, [fmt], directory), fmt)
 
 
-def _department(request: Request, slug: str) -> str:
-    return department_named(slug, department_names(web_context(request).config))
-
-
-@router.get("/admin/departments/{department}", response_class=HTMLResponse)
-def department_dashboard(
-    request: Request,
-    viewer: Admin,
-    department: str,
-    start: From = None,
-    to: str | None = None,
-    as_of: str | None = None,
-) -> Response:
-    return dashboard(request, _department(request, department), BASE, period_of(start, to, as_of))
-
-
-@router.get("/admin/departments/{department}/people/{person}", response_class=HTMLResponse)
-def department_person(
-    request: Request,
-    viewer: Admin,
-    department: str,
-    person: str,
-    start: From = None,
-    to: str | None = None,
-    as_of: str | None = None,
-) -> Response:
-    return person_page(request, _department(request, department), BASE, person, period_of(start, to, as_of))
-
-
-@router.get("/admin/departments/{department}/report.{fmt}")
-def department_report_file(
-    request: Request,
-    viewer: Admin,
-    department: str,
-    fmt: str,
-    start: From = None,
-    to: str | None = None,
-    as_of: str | None = None,
-) -> Response:
-    return report_file(request, _department(request, department), fmt, period_of(start, to, as_of))
+add_department_routes(router, BASE, lambda request, _viewer: department_names(web_context(request).config))
 
 
 @router.get("/admin/sync", response_class=HTMLResponse)

@@ -9,25 +9,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from mentorledger.reports.chair_data import department_slug
 from mentorledger.web.access import Access, area, signed_in
-from mentorledger.web.department_pages import (
-    dashboard,
-    department_named,
-    period_of,
-    person_page,
-    report_file,
-)
+from mentorledger.web.department_pages import add_department_routes
 from mentorledger.web.render import page
 from mentorledger.web.roles import Viewer
 from mentorledger.web.routes.auth import see_other
 
 router = area(Access.CHAIR)
 Chair = Annotated[Viewer, Depends(signed_in)]
-From = Annotated[str | None, Query(alias="from")]
 BASE = "/chair"
 
 
@@ -40,42 +33,4 @@ def chair_home(request: Request, viewer: Chair) -> Response:
     return page(request, "department/index.html", title="Your departments", departments=departments)
 
 
-@router.get("/chair/{department}", response_class=HTMLResponse)
-def chair_dashboard(
-    request: Request,
-    viewer: Chair,
-    department: str,
-    start: From = None,
-    to: str | None = None,
-    as_of: str | None = None,
-) -> Response:
-    name = department_named(department, viewer.chair_of)
-    return dashboard(request, name, BASE, period_of(start, to, as_of))
-
-
-@router.get("/chair/{department}/people/{person}", response_class=HTMLResponse)
-def chair_person(
-    request: Request,
-    viewer: Chair,
-    department: str,
-    person: str,
-    start: From = None,
-    to: str | None = None,
-    as_of: str | None = None,
-) -> Response:
-    name = department_named(department, viewer.chair_of)
-    return person_page(request, name, BASE, person, period_of(start, to, as_of))
-
-
-@router.get("/chair/{department}/report.{fmt}")
-def chair_report_file(
-    request: Request,
-    viewer: Chair,
-    department: str,
-    fmt: str,
-    start: From = None,
-    to: str | None = None,
-    as_of: str | None = None,
-) -> Response:
-    name = department_named(department, viewer.chair_of)
-    return report_file(request, name, fmt, period_of(start, to, as_of))
+add_department_routes(router, BASE, lambda _request, viewer: viewer.chair_of)
