@@ -104,7 +104,11 @@ def digest_text(d: MentorDigest, *, public_url: str, unsubscribe: str, tz: ZoneI
             for start, mentee in d.denied
         ]
         if d.denied:
-            lines.append("    They still count until you decide: exclude them, or keep counting them.")
+            them = "it" if len(d.denied) == 1 else "them"
+            lines.append(
+                f"    {'It still counts' if them == 'it' else 'They still count'} until you decide: "
+                f"exclude {them}, or keep counting {them}."
+            )
     lines += [
         "",
         f"Review the month: {public_url}/me/entries?month={d.month.start:%Y-%m}",

@@ -26,6 +26,7 @@ def test_a_mentee_confirms_from_the_mail_and_denies_on_the_page_and_the_mentor_d
 ) -> None:
     assert send_month(school, inbox).sent == [BEN]
     text = mail_text(inbox, BEN)
+    (screenshots / "mail-attestation-request.txt").write_text(text, encoding="utf-8")
     yes_7 = attest_links(text)[0]
     page.goto(yes_7)
     page.get_by_role("heading", name="Confirm this session").wait_for()
@@ -45,6 +46,11 @@ def test_a_mentee_confirms_from_the_mail_and_denies_on_the_page_and_the_mentor_d
     looked_at(page, axe_source, screenshots, "34-mentee-answered")
     page.get_by_role("link", name="E-mails", exact=True).click()
     looked_at(page, axe_source, screenshots, "35-mail-settings")
+
+    assert ANA in send_month(school, inbox, "digest").sent  # the digest tells Ana, too
+    digest = mail_text(inbox, ANA)
+    (screenshots / "mail-mentor-digest.txt").write_text(digest, encoding="utf-8")
+    assert "Tue 21 Oct 2025, 16:00: Ben Cho said it did not take place" in digest
 
     page.context.clear_cookies()
     sign_in(page, school.link(ANA, "/me"))
