@@ -30,7 +30,7 @@ from mentorledger.sync import SyncContext, calendar_ref, sync_batch
 
 PREFECT, IN_PROCESS = "prefect", "in-process"
 RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
-STALE_AFTER = dt.timedelta(minutes=30)  # an in-process job whose web process died shows as interrupted
+STALE_AFTER = dt.timedelta(minutes=30)  # an in-process job silent this long: its web process has gone
 _log = logging.getLogger(__name__)
 
 
@@ -54,6 +54,7 @@ class Job:
     error: str | None
     calendar_keys: tuple[str, ...]
     results: list[CalendarResult] = field(default_factory=list)
+    last_activity: dt.datetime | None = None  # when its latest calendar finished (or it was started)
 
     @property
     def total(self) -> int:
@@ -72,8 +73,9 @@ class Job:
         return self.state != RUNNING
 
     def interrupted(self, now: dt.datetime) -> bool:
-        """An in-process job still running long after it started: its web process has gone."""
-        return self.mode == IN_PROCESS and not self.finished and now - self.requested_at > STALE_AFTER
+        """An in-process job with no calendar finished for STALE_AFTER: its web process has gone."""
+        last = max(self.requested_at, self.last_activity or self.requested_at)
+        return self.mode == IN_PROCESS and not self.finished and now - last > STALE_AFTER
 
 
 def selected_keys(config: Config, calendar_key: str | None) -> list[str]:
@@ -123,15 +125,19 @@ def job(ledger: Ledger, job_id: int) -> Job | None:
             .where(CalendarRunRow.run_id == row.run_id)
             .group_by(CalendarRunRow.calendar_id)
         )
-        results = [
-            CalendarResult(owner, label, outcome, error)
-            for owner, label, outcome, error in session.execute(
-                select(CalendarRow.owner, CalendarRow.label, CalendarRunRow.outcome, CalendarRunRow.error)
-                .join(CalendarRow, CalendarRunRow.calendar_id == CalendarRow.id)
-                .where(CalendarRunRow.id.in_(latest), CalendarRow.calendar_key.in_(list(row.calendar_keys)))
-                .order_by(CalendarRunRow.id)
+        rows = session.execute(
+            select(
+                CalendarRow.owner,
+                CalendarRow.label,
+                CalendarRunRow.outcome,
+                CalendarRunRow.error,
+                CalendarRunRow.finished_at,
             )
-        ]
+            .join(CalendarRow, CalendarRunRow.calendar_id == CalendarRow.id)
+            .where(CalendarRunRow.id.in_(latest), CalendarRow.calendar_key.in_(list(row.calendar_keys)))
+            .order_by(CalendarRunRow.id)
+        ).all()
+        results = [CalendarResult(owner, label, outcome, error) for owner, label, outcome, error, _ in rows]
         return Job(
             row.id,
             row.run_id,
@@ -143,20 +149,28 @@ def job(ledger: Ledger, job_id: int) -> Job | None:
             row.error,
             tuple(row.calendar_keys),
             results,
+            max((finished for *_, finished in rows), default=None),
         )
 
 
 def running_job(ledger: Ledger, calendar_keys: Sequence[str]) -> int | None:
-    """A job still running over exactly these calendars (started less than STALE_AFTER ago)."""
-    since = dt.datetime.now(dt.UTC) - STALE_AFTER
+    """A job still running over exactly these calendars (and not interrupted)."""
+    now = dt.datetime.now(dt.UTC)
     wanted = sorted(calendar_keys)
     with Session(ledger.engine) as session:
-        rows = session.scalars(
-            select(SyncJobRow)
-            .where(SyncJobRow.state == RUNNING, SyncJobRow.requested_at > since)
-            .order_by(SyncJobRow.id.desc())
+        ids = list(
+            session.scalars(
+                select(SyncJobRow.id)
+                .where(SyncJobRow.state == RUNNING)
+                .order_by(SyncJobRow.id.desc())
+                .limit(20)
+            )
         )
-        return next((r.id for r in rows if sorted(r.calendar_keys) == wanted), None)
+    for job_id in ids:
+        found = job(ledger, job_id)
+        if found is not None and sorted(found.calendar_keys) == wanted and not found.interrupted(now):
+            return job_id
+    return None
 
 
 def start_in_process(
