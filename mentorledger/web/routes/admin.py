@@ -55,16 +55,17 @@ def _school(request: Request, period: Period) -> SchoolReport:
 def school(
     request: Request, viewer: Admin, start: From = None, to: str | None = None, as_of: str | None = None
 ) -> Response:
+    context = web_context(request)
     period = period_of(start, to, as_of)
     report = _school(request, period)
-    health = calendar_health(web_context(request).config, web_context(request).ledger)
+    health = calendar_health(context.config, context.ledger)
     return page(
         request,
         "admin/school.html",
         title="Faculty affairs: mentoring by department",
         s=report,
         f=formatting,
-        tz=web_context(request).config.tz,
+        tz=context.config.tz,
         base=BASE,
         qs=period.query,
         period=period,
