@@ -63,7 +63,12 @@ def effort_report(
     )
     result["emailed"] = (
         email_chair_report(
-            config_path, result["department"], result["subject"], result["body"], result["files"]
+            config_path,
+            result["department"],
+            result["subject"],
+            result["body"],
+            result["files"],
+            database_url,
         )
         if email
         else []

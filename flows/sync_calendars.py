@@ -82,6 +82,7 @@ def sync_calendars(
     shard: int | None = None,
     shards: int = 1,
     only: list[str] | None = None,
+    calendars: list[str] | None = None,
     batch_timeout: float = DEFAULT_BATCH_TIMEOUT,
     queue_timeout: float = DEFAULT_QUEUE_TIMEOUT,
 ) -> dict[str, Any]:
@@ -89,12 +90,13 @@ def sync_calendars(
 
     Embedded (the default), batches run on this process's thread pool. With ``use_task_workers`` each
     batch goes on Prefect's task queue for ``prefect task serve`` workers. ``shard``/``shards`` restrict
-    the run to one shard of the institution; ``only`` to the calendars of these owners (on-demand).
+    the run to one shard of the institution; ``only`` to the calendars of these owners, ``calendars``
+    to these calendar keys (on demand: "sync now" from the web app).
     """
     logger = get_run_logger()
     config = cached_config(config_path)
     run_id = str(flow_run.get_id() or uuid.uuid4())
-    sources = select_sources(config, shard=shard, shards=shards, owners=only)
+    sources = select_sources(config, shard=shard, shards=shards, owners=only, calendar_keys=calendars)
     groups = batches(sources, batch_size)
     logger.info("Syncing %d calendars in %d batches", len(sources), len(groups))
     key_groups = [[calendar_ref(s).calendar_key for s in group] for group in groups]

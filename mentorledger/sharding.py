@@ -45,10 +45,19 @@ def shard_run_key(window: str, shard: int, shards: int) -> str:
 
 
 def select_sources(
-    config: Config, *, shard: int | None = None, shards: int = 1, owners: Sequence[str] | None = None
+    config: Config,
+    *,
+    shard: int | None = None,
+    shards: int = 1,
+    owners: Sequence[str] | None = None,
+    calendar_keys: Sequence[str] | None = None,
 ) -> list[CalendarSource]:
-    """The calendars one run syncs: one shard's, and only these owners' when ``owners`` is given."""
+    """The calendars one run syncs: one shard's, only these owners' when ``owners`` is given, and
+    only the calendars with these keys when ``calendar_keys`` is (a "sync now" of one calendar)."""
     sources = in_shard(config.calendars, shard, shards)
+    if calendar_keys is not None:
+        wanted_keys = set(calendar_keys)
+        sources = [s for s in sources if calendar_ref(s).calendar_key in wanted_keys]
     if owners is None:
         return sources
     wanted = {o.strip().lower() for o in owners}

@@ -34,6 +34,7 @@ class CalendarHealth:
     last_error: str | None
     sync_token_age_seconds: int | None  # the source's incremental-sync token; None without one
     pending_review: int
+    calendar_key: str = ""  # the ledger's (hashed) identity of the calendar: "sync now" names it
 
     @property
     def healthy(self) -> bool:
@@ -125,7 +126,9 @@ def calendar_health(
     for ref in refs:
         row = rows.get(ref.calendar_key)
         if row is None:
-            health.append(CalendarHealth(ref.owner, ref.label, None, None, None, 0, None, None, 0))
+            health.append(
+                CalendarHealth(ref.owner, ref.label, None, None, None, 0, None, None, 0, ref.calendar_key)
+            )
             continue
         cursor = Cursor.from_json(row.cursor)
         has_token = cursor is not None and cursor.token is not None
@@ -143,9 +146,24 @@ def calendar_health(
                 last_error=row.last_error,
                 sync_token_age_seconds=token_age,
                 pending_review=pending.get(row.id, 0),
+                calendar_key=ref.calendar_key,
             )
         )
     return health
+
+
+def by_urgency(health: Sequence[CalendarHealth]) -> list[CalendarHealth]:
+    """Failing calendars first (most consecutive failures first), then those with unreadable events,
+    then never synced, then healthy ones; configuration order within each."""
+
+    def rank(h: CalendarHealth) -> tuple[int, int]:
+        if h.consecutive_failures:
+            return 0, -h.consecutive_failures
+        if h.last_outcome == "partial":
+            return 1, 0
+        return (2, 0) if h.last_outcome is None else (3, 0)
+
+    return sorted(health, key=rank)
 
 
 def run_outcomes(ledger: Ledger, run_ids: Sequence[str]) -> RunTotals:

@@ -17,6 +17,7 @@ from mentorledger.reports.run import render_chair, render_school
 from mentorledger.reports.run import render_dossier as render_dossier_files
 from mentorledger.smtp import FROM_ENV, SmtpSender
 from mentorledger.store.ledger import Ledger
+from mentorledger.store.preferences import MailKind, turned_off
 from tasks.smtp import smtp_settings
 from tasks.sync import cached_config
 
@@ -51,9 +52,15 @@ def render_chair_report(
 
 @task(name="email-chair-report", cache_policy=NO_CACHE)
 def email_chair_report(
-    config_path: str, department: str, subject: str, body: str, files: dict[str, str]
+    config_path: str,
+    department: str,
+    subject: str,
+    body: str,
+    files: dict[str, str],
+    database_url: str | None = None,
 ) -> list[str]:
-    """Send the PDF and XLSX to each chair of the department; returns the addresses mailed.
+    """Send the PDF and XLSX to each chair of the department who did not turn this e-mail off (in the
+    web app); returns the addresses mailed.
 
     No task-level retries: the sender retries each message's transient failures itself, and
     re-running the task would mail the chairs already reached a second time."""
@@ -61,7 +68,8 @@ def email_chair_report(
     settings = smtp_settings(config.smtp)
     if not settings.sender:
         raise UserError(f"report e-mail needs a sender: set smtp.from_address or {FROM_ENV}")
-    chairs = chairs_of(config, department)
+    off = turned_off(_ledger(config, database_url), MailKind.CHAIR_REPORT)
+    chairs = [chair for chair in chairs_of(config, department) if chair not in off]
     attachments = {fmt: Path(path) for fmt, path in files.items()}
     sender = SmtpSender(settings)
     for chair, message in zip(

@@ -422,6 +422,19 @@ class Web(_Model):
     oidc: Oidc | None = None
 
 
+class Attestation(_Model):
+    """Mentees confirm the sessions counted because they took part (issue 11); off unless ``enabled``.
+
+    Once a month each mentee with unattested sessions gets one e-mail listing only their own sessions
+    with each mentor (date, time, minutes) with single-use links; the web app has a page for the same.
+    ``lookback_months``: the mail asks about sessions that ended in the current and the previous
+    months (older unanswered sessions are not asked about again); ``link_days``: how long its links work."""
+
+    enabled: bool = False
+    lookback_months: int = Field(default=3, ge=1, le=12)
+    link_days: int = Field(default=30, ge=1, le=90)
+
+
 DEFAULT_FTE_BASIS_HOURS = 2080.0  # 40 h x 52 weeks: the common US full-time basis
 
 
@@ -446,6 +459,7 @@ class Config(SourceSettings):  # the sources' top-level keys: config/calendars.p
     imap: Imap | None = None
     admins: list[Email] = Field(default_factory=list)  # faculty-affairs administrators (web app)
     web: Web = Field(default_factory=Web)
+    attestation: Attestation = Field(default_factory=Attestation)  # issue 11: mentees confirm sessions
 
     # Where the file was read from: relative calendar paths resolve against it. Not a YAML key.
     base_dir: Path = Field(default=Path(), exclude=True)

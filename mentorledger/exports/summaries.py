@@ -53,7 +53,21 @@ def _hours(p: PeriodHours) -> dict[str, Any]:
         "entries": p.entries,
         "scheduled_minutes": p.scheduled_minutes,
         "coverage": _coverage(p.coverage),
+        "review": {
+            "confirmed_minutes": p.confirmed_minutes,
+            "pending_minutes": p.pending_minutes,
+            "manual_minutes": p.manual_minutes,
+            "attested_minutes": p.attested_minutes,
+            "confirmed_share": _share(p.confirmed_share),
+            "attested_share": _share(p.attested_share),
+            "manual_share": _share(p.manual_share),
+        },
     }
+
+
+def _share(value: float | None) -> float | None:
+    """A share to four decimals (0.4250): exact enough to recompute the minutes' split."""
+    return None if value is None else round(value, 4)
 
 
 def mentor_json(s: DossierSummary) -> dict[str, Any]:

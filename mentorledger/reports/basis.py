@@ -4,8 +4,9 @@ so a number is computed one way everywhere, and the same way as ``mentorledger h
 (``hours.minutes_by_owner`` over the entries ``hours.select_entries`` counts: reviews, hand-made
 entries, the as-of cut and coverage).
 
-``PeriodHours`` is what every renderer shows for one person and one period; figures added later (the
-share of hours confirmed, attested or added by hand) belong there and in ``LedgerView.period``.
+``PeriodHours`` is what every renderer shows for one person and one period, including the review
+shares (issue 12 item 6): how much of the time the mentor confirmed, mentees attested (issue 11) and
+the mentor added by hand, computed once here (``LedgerView.review_shares``) for every report.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mentorledger.attestation.rules import State, attested_minutes, session_states
+from mentorledger.attestation.store import recorded_answers
 from mentorledger.config import Config, Window
 from mentorledger.counting import Category, window_bounds
 from mentorledger.coverage import (
@@ -26,8 +29,16 @@ from mentorledger.coverage import (
     period_coverage,
     person_sync,
 )
-from mentorledger.hours import configured_calendars, minutes_by_owner, resolve_window, select_entries
+from mentorledger.explain import Roster
+from mentorledger.hours import (
+    configured_calendars,
+    minutes_by_owner,
+    resolve_window,
+    review_minutes_by_owner,
+    select_entries,
+)
 from mentorledger.reports.credit import previous_window
+from mentorledger.reviews import Evidence
 from mentorledger.store.ledger import Ledger, StoredEntry
 
 
@@ -41,6 +52,12 @@ class PeriodHours:
     entries: int
     scheduled_minutes: int
     coverage: PeriodCoverage
+    # Review shares (rule 8's partition of ``minutes``, and issue 11's attestation): minutes the mentor
+    # confirmed, left pending, added by hand; mentee-category minutes a mentee attested.
+    confirmed_minutes: int = 0
+    pending_minutes: int = 0
+    manual_minutes: int = 0
+    attested_minutes: int = 0
 
     @property
     def has_data(self) -> bool:
@@ -48,6 +65,22 @@ class PeriodHours:
 
     def category(self, name: str) -> int | None:
         return None if self.by_category is None else self.by_category[name]
+
+    def share(self, part: int) -> float | None:
+        """``part`` as a share of the counted minutes; None without data or without minutes."""
+        return part / self.minutes if self.minutes else None
+
+    @property
+    def confirmed_share(self) -> float | None:
+        return self.share(self.confirmed_minutes)
+
+    @property
+    def attested_share(self) -> float | None:
+        return self.share(self.attested_minutes)
+
+    @property
+    def manual_share(self) -> float | None:
+        return self.share(self.manual_minutes)
 
 
 def month_windows(window: Window) -> list[Window]:
@@ -73,6 +106,7 @@ class LedgerView:
         counted: Sequence[StoredEntry],
         scheduled: Sequence[StoredEntry],
         calendars: dict[str, list[CalendarCoverage]],
+        attestation: dict[tuple[str, str], State] | None = None,
     ) -> None:
         self.config = config
         self.as_of = as_of
@@ -80,6 +114,7 @@ class LedgerView:
         self._counted = _by_owner(counted)
         self._scheduled = _by_owner(scheduled)
         self._calendars = calendars
+        self._attestation = attestation or {}  # (owner, event key) -> state of sessions mentees attest
 
     @classmethod
     def load(
@@ -96,7 +131,16 @@ class LedgerView:
             blank = CalendarCoverage(ref.calendar_key, ref.owner)  # configured, never synced
             calendars[ref.owner].append(known.get(ref.calendar_key, blank))
         counted, scheduled = select_entries(config, ledger, window_bounds(span, config.tz), as_of=as_of)
-        return cls(config, as_of=as_of, span=span, counted=counted, scheduled=scheduled, calendars=calendars)
+        attestation = session_states(counted, Roster.of(config), recorded_answers(ledger))
+        return cls(
+            config,
+            as_of=as_of,
+            span=span,
+            counted=counted,
+            scheduled=scheduled,
+            calendars=calendars,
+            attestation=attestation,
+        )
 
     # -- per person ------------------------------------------------------------------------------------
 
@@ -115,12 +159,36 @@ class LedgerView:
         bounds = self.bounds(window)
         scheduled = minutes_by_owner(self._overlapping(self._scheduled.get(email, []), window), bounds)
         scheduled_minutes = sum(scheduled[email][0].values()) if email in scheduled else 0
-        counted = minutes_by_owner(self.counted(email, window), bounds).get(email)
+        entries = self.counted(email, window)
+        counted = minutes_by_owner(entries, bounds).get(email)
         if not coverage.has_data and counted is None:  # entries made by hand are data, too
             return PeriodHours(None, None, 0, scheduled_minutes, coverage)
         minutes = {str(c): (counted[0].get(c, 0) if counted else 0) for c in Category}
+        confirmed, pending, manual, attested = self.review_shares(email, entries, bounds)
         return PeriodHours(
-            sum(minutes.values()), minutes, counted[1] if counted else 0, scheduled_minutes, coverage
+            sum(minutes.values()),
+            minutes,
+            counted[1] if counted else 0,
+            scheduled_minutes,
+            coverage,
+            confirmed_minutes=confirmed,
+            pending_minutes=pending,
+            manual_minutes=manual,
+            attested_minutes=attested,
+        )
+
+    def review_shares(
+        self, email: str, entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
+    ) -> tuple[int, int, int, int]:
+        """Minutes confirmed by the mentor, pending, added by hand (``hours``' partition of the
+        minutes), and mentee-category minutes attested by mentees, of one person's counted entries."""
+        states = review_minutes_by_owner(entries, bounds).get(email, {})
+        attested = attested_minutes(entries, bounds, self._attestation).get(email, 0)
+        return (
+            states.get(Evidence.CONFIRMED, 0),
+            states.get(Evidence.PENDING, 0),
+            states.get(Evidence.MANUAL, 0),
+            attested,
         )
 
     # -- helpers ---------------------------------------------------------------------------------------

@@ -71,6 +71,7 @@ METHOD_LABELS = {
     "top10": "Top 10% share",
     "flag": "Review for credit",
     "change": "Change",
+    "review": "Confirmed, attested and added by hand",
     "suppression": "Small-cell suppression",
 }
 HOURS_METHOD = (
@@ -86,6 +87,13 @@ COVERAGE_METHOD = (
 SCHEDULED_METHOD = (
     "meetings in the ledger that had not ended by the as-of instant, or ended after the calendar's "
     "last successful sync, are shown as scheduled and are in no total"
+)
+REVIEW_METHOD = (
+    "shares of the counted hours: confirmed by the mentor (a minute a confirmed calendar entry covers), "
+    "added by hand (a minute only an entry the mentor added covers); those and the pending rest "
+    "partition the hours, as `mentorledger hours` splits them. Attested by mentees: mentee-category "
+    "minutes covered by a session a mentee confirmed (and none denied) at its current time; group "
+    "sessions are never asked about, so the attested share is at most the mentee share"
 )
 POPULATION = (
     "every person of the department, whether connected (every calendar syncing), failing (a calendar's "
@@ -159,6 +167,14 @@ class Totals:
     change_minutes: int | None
     scheduled_minutes: int
     flagged: int | None  # None: flags withheld (fewer than MIN_MENTORS to compare)
+    # Review shares of the hours (of the people with data): confirmed by the mentor, added by hand,
+    # and mentee-category minutes attested by mentees (of ``by_category["mentee"]``).
+    confirmed_minutes: int = 0
+    manual_minutes: int = 0
+    attested_minutes: int = 0
+
+    def share(self, part: int) -> float | None:
+        return part / self.minutes if self.minutes else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +209,7 @@ class ChairReport:
 
     @property
     def slug(self) -> str:
-        return "".join(c if c.isalnum() else "-" for c in self.department.lower()).strip("-") or "department"
+        return department_slug(self.department)
 
     @property
     def failing(self) -> list[FacultyRow]:
@@ -202,6 +218,11 @@ class ChairReport:
     @property
     def partial(self) -> list[FacultyRow]:
         return [r for r in self.rows if r.current.coverage.extent is Extent.PARTIAL]
+
+
+def department_slug(name: str) -> str:
+    """A department's name in file names and web addresses: "internal-medicine"."""
+    return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-") or "department"
 
 
 def department_people(config: Config, department: str) -> list[Person]:
@@ -233,9 +254,22 @@ def build_chair_report(
     now: dt.datetime | None = None,
 ) -> ChairReport:
     """Everything the chair report shows, computed once, as of ``as_of`` (default now)."""
-    department_people(config, department)  # a wrong name fails before the ledger is read
-    view, window = load_view(config, ledger, start=start, end=end, as_of=as_of, with_previous=True)
+    view, window = department_view(config, ledger, department, start=start, end=end, as_of=as_of)
     return chair_report(view, department, window, now=now)
+
+
+def department_view(
+    config: Config,
+    ledger: Ledger,
+    department: str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    as_of: dt.datetime | None = None,
+) -> tuple[LedgerView, Window]:
+    """The ledger view a department's chair report is made from (the period and the previous one)."""
+    department_people(config, department)  # a wrong name fails before the ledger is read
+    return load_view(config, ledger, start=start, end=end, as_of=as_of, with_previous=True)
 
 
 def chair_report(
@@ -355,6 +389,9 @@ def _totals(rows: Sequence[FacultyRow], window: Window, basis: float, *, flags: 
         change_minutes=sum(r.change_minutes or 0 for r in both) if both else None,
         scheduled_minutes=sum(r.current.scheduled_minutes for r in rows),
         flagged=sum(r.review_for_credit for r in rows) if flags else None,
+        confirmed_minutes=sum(r.current.confirmed_minutes for r in known),
+        manual_minutes=sum(r.current.manual_minutes for r in known),
+        attested_minutes=sum(r.current.attested_minutes for r in known),
     )
 
 
@@ -376,6 +413,7 @@ def _methods(config: Config, window: Window, previous: Window) -> dict[str, str]
         "top10": stats.TOP_SHARE_METHOD,
         "flag": "review for credit: uncredited hours above the 90th percentile of uncredited hours of the "
         f"mentors in the distribution; shown only with at least {stats.MIN_MENTORS} of them",
+        "review": REVIEW_METHOD,
         "change": f"against the previous period of the same length, {previous.start} to {previous.end}; "
         "blank when either period has no data; the department's change adds up only the people with "
         "data in both",

@@ -20,7 +20,7 @@ from mentorledger.config import Config
 from mentorledger.errors import UserError
 from mentorledger.mailheaders import address_field, set_header, unstructured_field
 from mentorledger.reports.chair_data import ChairReport
-from mentorledger.reports.formatting import decimal, fte, hours, percent, through
+from mentorledger.reports.formatting import decimal, fte, hours, percent, share, through
 
 ATTACHED_FORMATS = ("pdf", "xlsx")
 
@@ -35,8 +35,9 @@ def chairs_of(config: Config, department: str) -> list[str]:
     )
 
 
-def chair_email_text(report: ChairReport) -> tuple[str, str]:
-    """Subject and body of the chairs' e-mail: headline numbers only, no names."""
+def chair_email_text(report: ChairReport, dashboard: str | None = None) -> tuple[str, str]:
+    """Subject and body of the chairs' e-mail: headline numbers only, no names; ``dashboard`` is the
+    address of the department's page in the web app (from ``web.public_url``), when there is one."""
     t, d, tz = report.totals, report.distribution, ZoneInfo(report.timezone)
     spread = (
         f"Gini coefficient {decimal(d.gini, 3)}; the top 10% of mentors carry {percent(d.top10_share)} of the hours"
@@ -56,8 +57,17 @@ def chair_email_text(report: ChairReport) -> tuple[str, str]:
             f"Credited hours: {hours(t.credited_minutes)}; uncredited hours: {hours(t.uncredited_minutes)}",
             spread,
             f"Flagged for credit review: {'left out' if t.flagged is None else t.flagged}",
+            f"Of the hours: {share(t.share(t.confirmed_minutes)) or '-'} confirmed by the mentor, "
+            f"{share(t.share(t.attested_minutes)) or '-'} attested by mentees, "
+            f"{share(t.share(t.manual_minutes)) or '-'} added by hand",
             "",
+            *(
+                [f"The dashboard, with the same numbers all month and every report format: {dashboard}", ""]
+                if dashboard
+                else []
+            ),
             "The PDF and the spreadsheet are attached. Sent by mentorledger.",
+            *(["To stop this monthly e-mail, sign in and choose E-mails."] if dashboard else []),
         ]
     )
     subject = f"Mentoring effort report: {report.department}, {report.window.start} to {report.window.end}"

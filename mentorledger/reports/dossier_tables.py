@@ -17,6 +17,7 @@ from mentorledger.reports.formatting import (
     label,
     money,
     month_hours,
+    share,
     sync_text,
     through,
 )
@@ -65,6 +66,36 @@ def hours_by_year(s: DossierSummary) -> Table:
     return Table(
         ["Academic year", "Dates", "Hours", "Mentee", "Group", "Tag", "Data"],
         [row(y.label, f"{y.start} – {y.end}", y.hours) for y in s.years] + [row("Period", "", s.period)],
+    )
+
+
+def evidence(s: DossierSummary) -> Table:
+    """How the period's hours are supported (issue 12 item 6): the mentor's review, entries added by
+    hand, and the mentee-category hours the mentees attested."""
+    p = s.period
+
+    def row(what: str, minutes: int) -> list[object]:
+        return [what, hours(minutes) if p.has_data else hours(None), share(p.share(minutes))]
+
+    return Table(
+        ["How the hours are supported", "Hours", "Share of hours"],
+        [
+            row("Confirmed by the mentor on review", p.confirmed_minutes),
+            row("Awaiting the mentor's review", p.pending_minutes),
+            row("Added by hand (the mentor's own record)", p.manual_minutes),
+            row("Attested by mentees (mentee-category hours)", p.attested_minutes),
+        ],
+    )
+
+
+def attested_line(s: DossierSummary) -> str:
+    """ "1.5 of 2.0 mentee-category hours were attested by the mentees"."""
+    mentee = s.period.category("mentee")
+    if mentee is None:
+        return "Mentee-category hours attested by the mentees: no data"
+    return (
+        f"{hours(s.period.attested_minutes)} of {hours(mentee)} mentee-category hours were attested by the "
+        "mentees (each confirmed that the meeting took place); group sessions are not attested by mentees"
     )
 
 

@@ -76,6 +76,11 @@ def percent(share: float) -> str:
     return f"{share_value(share) * 100:.1f}%"
 
 
+def share(value: float | None) -> str:
+    """A share of the hours (confirmed, attested, added by hand): "42.5%"; blank without hours."""
+    return "" if value is None else percent(value)
+
+
 def decimal(value: float, places: int = 2) -> str:
     return f"{_rounded(Decimal(repr(value)), places):.{places}f}"
 

@@ -63,6 +63,10 @@ def dossier_docx(s: DossierSummary, path: Path) -> Path:
         document.add_paragraph(line, style="List Bullet")
     _table(document, tables.hours_by_year(s))
 
+    document.add_heading("How the hours are supported", level=1)
+    _table(document, tables.evidence(s))
+    document.add_paragraph(tables.attested_line(s) + ".")
+
     document.add_heading("Hours per month", level=1)
     figure = months_figure(s.months, f"Mentoring hours per month, {s.name}")
     document.add_picture(io.BytesIO(charts.png(figure)), width=Cm(16))

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from matplotlib.figure import Figure
 
-from mentorledger.reports import charts, formatting
+from mentorledger.reports import charts, dossier_tables, formatting
 from mentorledger.reports.basis import MonthRow
 from mentorledger.reports.chair_data import METHOD_LABELS, ChairReport
 from mentorledger.reports.dossier_data import DossierSummary
@@ -57,23 +57,31 @@ def months_chart(months: Sequence[MonthRow], title: str) -> str:
     return charts.data_uri(months_figure(months, title))
 
 
-def chair_html(report: ChairReport) -> str:
-    tz = ZoneInfo(report.timezone)
+def chair_charts(report: ChairReport) -> dict[str, str]:
+    """The chair report's charts as data URIs ("" for a chart with nothing to draw): the report and
+    the chair's dashboard show these same images."""
     known = [r for r in report.rows if r.minutes is not None]
     d = report.distribution
-    return _env.get_template("chair.html.j2").render(
-        r=report,
-        t=report.totals,
-        d=d,
-        lorenz_chart=charts.lorenz_chart(d.lorenz, d.gini) if d is not None else "",
-        bar_chart=charts.mentor_bar_chart(
+    return {
+        "lorenz_chart": charts.lorenz_chart(d.lorenz, d.gini) if d is not None else "",
+        "bar_chart": charts.mentor_bar_chart(
             [r.name for r in known],
             [(r.credited_minutes or 0) / 60 for r in known],
             [(r.uncredited_minutes or 0) / 60 for r in known],
         )
         if known
         else "",
-        months_chart=months_chart(report.months, f"Mentoring hours per month, {report.department}"),
+        "months_chart": months_chart(report.months, f"Mentoring hours per month, {report.department}"),
+    }
+
+
+def chair_html(report: ChairReport) -> str:
+    tz = ZoneInfo(report.timezone)
+    return _env.get_template("chair.html.j2").render(
+        r=report,
+        t=report.totals,
+        d=report.distribution,
+        **chair_charts(report),
         **_common(tz, report.fte_basis_hours, report.generated_at),
     )
 
@@ -89,6 +97,8 @@ def dossier_html(summary: DossierSummary) -> str:
     tz = ZoneInfo(summary.timezone)
     return _env.get_template("dossier.html.j2").render(
         s=summary,
+        evidence=dossier_tables.evidence(summary),
+        attested_line=dossier_tables.attested_line(summary),
         months_chart=months_chart(summary.months, f"Mentoring hours per month, {summary.name}"),
         **_common(tz, summary.fte_basis_hours, summary.generated_at),
     )

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from mentorledger.reports import tables
-from mentorledger.reports.chair_data import ChairReport
+from mentorledger.reports.chair_data import ChairReport, Totals
 from mentorledger.reports.formatting import NUMBER_FORMATS, Kind, cell, csv_text, through
 from mentorledger.reports.school_data import SchoolReport
 from mentorledger.reports.tables import Table, Typed
@@ -97,6 +97,7 @@ def chair_summary(report: ChairReport) -> Table:
             ["Uncredited hours", Typed(Kind.HOURS, t.uncredited_minutes)],
             ["Stipend", Typed(Kind.MONEY, t.stipend)],
             ["Scheduled hours (not counted)", Typed(Kind.HOURS, t.scheduled_minutes)],
+            *_shares(t),
             ["Previous period hours (people with data in both)", Typed(Kind.HOURS, t.previous_minutes)],
             ["Change (hours)", Typed(Kind.CHANGE, t.change_minutes)],
             [
@@ -106,6 +107,16 @@ def chair_summary(report: ChairReport) -> Table:
             ["Generated (UTC)", report.generated_at.strftime("%Y-%m-%d %H:%M")],
         ],
     )
+
+
+def _shares(t: Totals) -> list[list[object]]:
+    """The review shares of the department's hours (blank without hours)."""
+    return [
+        ["Confirmed by mentors (share of hours)", Typed(Kind.SHARE, t.share(t.confirmed_minutes))],
+        ["Attested by mentees (share of hours)", Typed(Kind.SHARE, t.share(t.attested_minutes))],
+        ["Added by hand (share of hours)", Typed(Kind.SHARE, t.share(t.manual_minutes))],
+        ["Mentee hours attested by mentees", Typed(Kind.HOURS, t.attested_minutes)],
+    ]
 
 
 def distribution(report: ChairReport) -> Table:
@@ -165,7 +176,8 @@ def _methods(workbook: Workbook, methods: dict[str, str]) -> None:
 def school_xlsx(report: SchoolReport, path: Path) -> Path:
     workbook = Workbook()
     write_table(workbook, tables.school_summary(report), first=True)
-    _wrap(write_table(workbook, tables.departments(report.departments)), 23)
+    departments = tables.departments(report.departments)
+    _wrap(write_table(workbook, departments), departments.headers.index("Note"))
     write_table(workbook, tables.school_faculty(report))
     _methods(workbook, report.methods)
     workbook.save(path)

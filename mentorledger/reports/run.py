@@ -42,7 +42,8 @@ def render_chair(
     """The department's effort report in every requested format, with its e-mail text and artifacts."""
     report = build_chair_report(config, ledger, department, start=start, end=end, as_of=as_of)
     files = write_chair(report, formats, out_dir)
-    subject, body = chair_email_text(report)
+    public_url = config.web.public_url.rstrip("/") if config.web.public_url else None
+    subject, body = chair_email_text(report, f"{public_url}/chair/{report.slug}" if public_url else None)
     return {
         "subject": subject,
         "body": body,

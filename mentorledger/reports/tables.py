@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from mentorledger.reports.basis import MonthRow
+from mentorledger.reports.basis import MonthRow, PeriodHours
 from mentorledger.reports.chair_data import ChairReport, FacultyRow
 from mentorledger.reports.credit import fte_equivalent
 from mentorledger.reports.formatting import NOT_YET, Kind, coverage_note, sync_text, through
@@ -94,6 +94,7 @@ def faculty(report: ChairReport) -> Table:
         Column("Mentee hours", Kind.HOURS, _category("mentee")),
         Column("Tag hours", Kind.HOURS, _category("tag")),
         Column("Scheduled hours (not counted)", Kind.HOURS, lambda r: r.current.scheduled_minutes),
+        *review_columns(lambda r: r.current),
         Column("Active mentees", Kind.COUNT, lambda r: r.active_mentees),
         Column("Groups", Kind.COUNT, lambda r: r.groups),
         Column("Credit allotted (hours)", Kind.HOURS, lambda r: r.allotted_minutes),
@@ -109,6 +110,21 @@ def faculty(report: ChairReport) -> Table:
         Column("Review for credit", Kind.TEXT, lambda r: "yes" if r.review_for_credit else "no"),
     ]
     return build("Faculty", columns, report.rows)
+
+
+def review_columns(period: Callable[[R], PeriodHours]) -> list[Column[R]]:
+    """The review shares (issue 12 item 6) of a row's hours: confirmed by the mentor, attested by
+    mentees, added by hand, and the attested mentee-category hours themselves."""
+
+    def known(value: Callable[[PeriodHours], object]) -> Callable[[R], object]:
+        return lambda row: value(period(row)) if period(row).has_data else None
+
+    return [
+        Column("Confirmed by mentor (share)", Kind.SHARE, known(lambda p: p.confirmed_share)),
+        Column("Attested by mentees (share)", Kind.SHARE, known(lambda p: p.attested_share)),
+        Column("Added by hand (share)", Kind.SHARE, known(lambda p: p.manual_share)),
+        Column("Mentee hours attested", Kind.HOURS, known(lambda p: p.attested_minutes)),
+    ]
 
 
 def months(rows: Sequence[MonthRow], *, people: bool = True) -> Table:
@@ -150,6 +166,14 @@ def departments(reports: Sequence[ChairReport]) -> Table:
         Column("Uncredited hours", Kind.HOURS, lambda r: r.totals.uncredited_minutes),
         Column("Stipend", Kind.MONEY, lambda r: r.totals.stipend),
         Column("Scheduled hours (not counted)", Kind.HOURS, lambda r: r.totals.scheduled_minutes),
+        Column(
+            "Confirmed by mentors (share)", Kind.SHARE, lambda r: r.totals.share(r.totals.confirmed_minutes)
+        ),
+        Column(
+            "Attested by mentees (share)", Kind.SHARE, lambda r: r.totals.share(r.totals.attested_minutes)
+        ),
+        Column("Added by hand (share)", Kind.SHARE, lambda r: r.totals.share(r.totals.manual_minutes)),
+        Column("Mentee hours attested", Kind.HOURS, lambda r: r.totals.attested_minutes),
         Column("Change (hours)", Kind.CHANGE, lambda r: r.totals.change_minutes),
         Column("Median hours", Kind.HOURS_VALUE, dist("median_hours")),
         Column("90th percentile hours", Kind.HOURS_VALUE, dist("p90_hours")),

@@ -66,7 +66,10 @@ def record(
     after: dict[str, Any] | None,
     reason: str | None = None,
     at: dt.datetime | None = None,
+    target: str | None = None,
 ) -> None:
+    """One audit row. ``target`` defaults to ``manual`` or ``entry``; a mentee's answer is
+    ``attestation`` (shown in the entry's history, never undone by the mentor's undo)."""
     session.execute(
         insert(ReviewAuditRow).values(
             batch=batch,
@@ -74,7 +77,7 @@ def record(
             actor=actor,
             at=at or now(),
             action=action,
-            target="manual" if manual_id is not None else "entry",
+            target=target or ("manual" if manual_id is not None else "entry"),
             event_key=event_key,
             manual_id=manual_id,
             before=before,

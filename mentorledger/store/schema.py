@@ -7,7 +7,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -185,7 +196,7 @@ class ReviewAuditRow(Base):
     actor: Mapped[str] = mapped_column(String(320))
     at: Mapped[dt.datetime]
     action: Mapped[str] = mapped_column(String(16))
-    target: Mapped[str] = mapped_column(String(16))  # entry | manual
+    target: Mapped[str] = mapped_column(String(16))  # entry | manual | attestation
     event_key: Mapped[str | None] = mapped_column(String(64), index=True)
     manual_id: Mapped[int | None] = mapped_column(Integer)
     before: Mapped[dict[str, Any] | None]
@@ -234,3 +245,92 @@ class WebSessionRow(Base):
     method: Mapped[str] = mapped_column(String(16))  # link | oidc | demo
     created_at: Mapped[dt.datetime]
     expires_at: Mapped[dt.datetime]
+
+
+class AttestationRow(Base):
+    """A mentee's answer about one session with their mentor (issue 11): did it take place?
+
+    One row per mentor, mentee and occurrence (``event_key``; ``manual:<id>`` for an entry made by
+    hand); the newest answer wins and every answer is in the review audit. ``start_utc``/``end_utc`` are
+    the times the mentee answered about: if the meeting moves, the answer no longer applies. A denied
+    session is flagged to the mentor, never removed; ``kept_at`` is when the mentor decided to keep
+    counting it (excluding it is the ordinary review action). Nothing else is stored: no comment."""
+
+    __tablename__ = "attestations"
+    __table_args__ = (UniqueConstraint("mentor", "mentee", "event_key", name="uq_attestations_session"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mentor: Mapped[str] = mapped_column(String(320), index=True)
+    mentee: Mapped[str] = mapped_column(String(320), index=True)
+    event_key: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[str] = mapped_column(String(16))  # confirmed | denied
+    start_utc: Mapped[dt.datetime]
+    end_utc: Mapped[dt.datetime]
+    answered_at: Mapped[dt.datetime]
+    via: Mapped[str] = mapped_column(String(16))  # link | web
+    kept_at: Mapped[dt.datetime | None]
+
+
+class MailLinkRow(Base):
+    """A single-use link sent by e-mail (a mentee's "yes, we met" / "no", an opt-out): only the SHA-256
+    of its token is stored, with what it does (``purpose``, ``payload``), until when, and when used."""
+
+    __tablename__ = "mail_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))  # attest | opt-out
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+
+class MailPreferenceRow(Base):
+    """Whether a person wants one kind of e-mail (digest, attestation, chair-report); no row: yes."""
+
+    __tablename__ = "mail_preferences"
+    __table_args__ = (UniqueConstraint("email", "kind", name="uq_mail_preferences_email_kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    kind: Mapped[str] = mapped_column(String(32))
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[dt.datetime]
+
+
+class MailDeliveryRow(Base):
+    """One message of a mailing (a month's digest or attestation request) to one person: the memory
+    that makes a mailing send-once. The row is claimed (``sending``) before the message goes out and
+    marked ``sent`` once the server accepted it; a failed send deletes the claim, so the next run
+    tries again, and a retried run finds the row and sends nothing."""
+
+    __tablename__ = "mail_deliveries"
+    __table_args__ = (UniqueConstraint("kind", "period", "recipient", name="uq_mail_deliveries_once"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(16))  # e.g. 2026-03: the month the mail is about
+    recipient: Mapped[str] = mapped_column(String(320))
+    state: Mapped[str] = mapped_column(String(16))  # sending | sent
+    claimed_at: Mapped[dt.datetime]
+    sent_at: Mapped[dt.datetime | None]
+
+
+class SyncJobRow(Base):
+    """A "sync now" an administrator started from the web app: which calendars, how (a Prefect
+    deployment run, or in the web process), and how it ended. Progress is read from ``calendar_runs``
+    rows carrying ``run_id``, so every web worker sees the same progress."""
+
+    __tablename__ = "sync_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(64), index=True)
+    requested_by: Mapped[str] = mapped_column(String(320))
+    requested_at: Mapped[dt.datetime]
+    calendar_keys: Mapped[list[str]]
+    mode: Mapped[str] = mapped_column(String(16))  # prefect | in-process
+    state: Mapped[str] = mapped_column(String(16))  # running | completed | failed
+    finished_at: Mapped[dt.datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)

@@ -6,7 +6,7 @@ token before any non-GET handler runs. The gates:
 
 - ``PUBLIC``: anyone (sign-in pages, health check);
 - ``SIGNED_IN``: any signed-in person (sign out);
-- ``MENTOR`` / ``CHAIR`` / ``ADMIN``: signed in with that role.
+- ``MENTOR`` / ``MENTEE`` / ``CHAIR`` / ``ADMIN``: signed in with that role.
 
 Signed out on a guarded page: a redirect to sign in (and back). Signed in without the role: 404,
 the same answer as for a page that does not exist. Ownership of a particular entry is checked below
@@ -39,6 +39,7 @@ class Access(StrEnum):
     PUBLIC = "public"
     SIGNED_IN = "signed-in"
     MENTOR = "mentor"
+    MENTEE = "mentee"
     CHAIR = "chair"
     ADMIN = "admin"
 

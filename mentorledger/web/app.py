@@ -28,7 +28,21 @@ from mentorledger.web.access import CsrfRefusedError, SignInRequiredError
 from mentorledger.web.context import LinkDelivery, WebContext
 from mentorledger.web.mail import print_link, smtp_delivery
 from mentorledger.web.render import environment, page
-from mentorledger.web.routes import auth, downloads, manual, mentor, pages, sso
+from mentorledger.web.routes import (
+    admin,
+    auth,
+    chair,
+    downloads,
+    mailed,
+    manual,
+    mentee,
+    mentor,
+    pages,
+    sso,
+)
+from mentorledger.web.routes import (
+    settings as mail_settings,
+)
 from mentorledger.web.sessions import SessionMiddleware
 from mentorledger.web.settings import WebSettings, web_settings
 
@@ -141,12 +155,15 @@ def create_app(
         pages.public,
         auth.public,
         sso.public,
+        mailed.public,
         auth.signed,
+        mail_settings.router,
         mentor.router,
         manual.router,
         downloads.router,
-        pages.chairs,
-        pages.admins,
+        mentee.router,
+        chair.router,
+        admin.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

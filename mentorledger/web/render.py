@@ -69,6 +69,7 @@ def page(request: Request, template: str, *, status: int = 200, title: str, **va
         demo=context.settings.demo,
         oidc_label=context.config.web.oidc.label if context.oidc and context.config.web.oidc else None,
         email_links=context.settings.demo or context.settings.mail is not None,
+        name_of=context.roster.name,
         path=request.url.path,
         here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         **values,

@@ -12,6 +12,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from mentorledger.attestation.rules import MentorAttestation, State, attested_minutes, for_mentor
+from mentorledger.attestation.store import recorded_answers
 from mentorledger.config import Window
 from mentorledger.counting import Category, window_bounds
 from mentorledger.explain import why_it_counted
@@ -46,6 +48,12 @@ class EntryView:
     reason: str | None = None  # why the mentor excluded it
     note: str | None = None  # the mentor's private note (hand-made entries)
     event_key: str = ""
+    attestation: str | None = None  # unattested | attested | denied, for sessions mentees are asked about
+    denied_by: tuple[str, ...] = ()  # mentees whose "did not take place" awaits the mentor's decision
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.denied_by)
 
     @property
     def counts(self) -> bool:
@@ -94,6 +102,9 @@ class Overview:
     pending_by_month: dict[str, int]
     excluded: int
     manual: int
+    attestation: MentorAttestation | None = None
+    attested_minutes: int = 0
+    first_flagged: str | None = None  # the url of the first session a mentee denied
 
     @property
     def pending(self) -> int:
@@ -165,6 +176,8 @@ def overview(context: WebContext, email: str) -> Overview:
         MonthBar(first, _minutes(counted, email, month_window(first, window), tz))
         for first in months_of(window)
     ]
+    attestation = mentor_attestation(context, email, counted)
+    flagged = [e for e in counted if attestation and e.event_key in attestation.denials]
     pending: dict[str, int] = {f"{m:%Y-%m}": 0 for m in months_of(window)}
     for entry in counted:
         if entry.origin != MANUAL and entry.review == Review.PENDING:
@@ -178,7 +191,27 @@ def overview(context: WebContext, email: str) -> Overview:
         pending_by_month=pending,
         excluded=excluded_count(context.ledger, email, context.calendar_keys, bounds),
         manual=sum(1 for e in counted if e.origin == MANUAL),
+        attestation=attestation,
+        attested_minutes=attested_minutes(counted, bounds, _states(email, attestation)).get(email, 0),
+        first_flagged=entry_url(min(flagged, key=lambda e: e.start)) if flagged else None,
     )
+
+
+def mentor_attestation(
+    context: WebContext, email: str, counted: list[StoredEntry]
+) -> MentorAttestation | None:
+    """What the mentor's mentees said about these counted sessions (None: attestation is off)."""
+    if not context.config.attestation.enabled:
+        return None
+    return for_mentor(counted, context.roster, recorded_answers(context.ledger, mentors=[email]))
+
+
+def _states(email: str, attestation: MentorAttestation | None) -> dict[tuple[str, str], State]:
+    return {(email, key): state for key, state in (attestation.states if attestation else {}).items()}
+
+
+def entry_url(entry: StoredEntry) -> str:
+    return f"/me/{'manual' if entry.origin == MANUAL else 'entries'}/{entry.entry_id}"
 
 
 def _listed(context: WebContext, email: str, period: Window) -> tuple[list[StoredEntry], list[ManualEntry]]:
@@ -201,13 +234,14 @@ def month_view(context: WebContext, email: str, first: dt.date) -> MonthView:
     reasons = exclusion_reasons(
         context.ledger, email, [e.event_key for e in calendar if e.review == Review.EXCLUDED]
     )
-    views = [calendar_view(context, e, reasons.get(e.event_key)) for e in calendar]
-    views += [manual_view(context, m) for m in manual]
-    views = [v for v in views if period.start <= v.start.date() <= period.end]
-    views.sort(key=lambda v: (v.start, v.kind, v.id))
     counted = [e for e in calendar if e.review != Review.EXCLUDED] + [
         m.as_stored() for m in manual if m.active
     ]
+    attestation = mentor_attestation(context, email, counted)
+    views = [calendar_view(context, e, reasons.get(e.event_key), attestation) for e in calendar]
+    views += [manual_view(context, m, attestation) for m in manual]
+    views = [v for v in views if period.start <= v.start.date() <= period.end]
+    views.sort(key=lambda v: (v.start, v.kind, v.id))
     by_week: dict[dt.date, list[EntryView]] = defaultdict(list)
     for view in views:
         by_week[view.start.date() - dt.timedelta(days=view.start.weekday())].append(view)
@@ -226,9 +260,26 @@ def month_view(context: WebContext, email: str, first: dt.date) -> MonthView:
     )
 
 
-def calendar_view(context: WebContext, entry: StoredEntry, reason: str | None = None) -> EntryView:
+def _attested(
+    context: WebContext, event_key: str, attestation: MentorAttestation | None
+) -> tuple[str | None, tuple[str, ...]]:
+    """The session's attestation state and the mentees whose denial awaits the mentor."""
+    if attestation is None:
+        return None, ()
+    state = attestation.states.get(event_key)
+    denied = tuple(context.roster.name(r.mentee) for r in attestation.denials.get(event_key, []))
+    return (str(state) if state else None), denied
+
+
+def calendar_view(
+    context: WebContext,
+    entry: StoredEntry,
+    reason: str | None = None,
+    attestation: MentorAttestation | None = None,
+) -> EntryView:
     tz = context.config.tz
     start, end = entry.start.astimezone(tz), entry.end.astimezone(tz)
+    state, denied = _attested(context, entry.event_key, attestation)
     return EntryView(
         kind="calendar",
         id=entry.entry_id,
@@ -241,13 +292,18 @@ def calendar_view(context: WebContext, entry: StoredEntry, reason: str | None = 
         state=str(entry.review),
         reason=reason,
         event_key=entry.event_key,
+        attestation=state,
+        denied_by=denied,
     )
 
 
-def manual_view(context: WebContext, manual: ManualEntry) -> EntryView:
+def manual_view(
+    context: WebContext, manual: ManualEntry, attestation: MentorAttestation | None = None
+) -> EntryView:
     stored = manual.as_stored()
     tz = context.config.tz
     start, end = manual.start.astimezone(tz), manual.end.astimezone(tz)
+    state, denied = _attested(context, stored.event_key, attestation)
     return EntryView(
         kind="manual",
         id=manual.id,
@@ -260,4 +316,6 @@ def manual_view(context: WebContext, manual: ManualEntry) -> EntryView:
         state="manual" if manual.active else "removed",
         note=manual.note,
         event_key=stored.event_key,
+        attestation=state,
+        denied_by=denied,
     )

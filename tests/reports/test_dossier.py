@@ -112,13 +112,25 @@ def test_docx_has_the_committee_structure_and_the_same_numbers(ana: DossierSumma
     assert headings == [
         "Summary",
         "Quantity",
+        "How the hours are supported",
         "Hours per month",
         "Mentees",
         "Engagement",
         "Credit received",
         "Your narrative",
     ]
-    years, months, mentees, groups, credit = document.tables
+    years, evidence, months, mentees, groups, credit = document.tables
+    assert [c.text for c in evidence.rows[0].cells] == [
+        "How the hours are supported",
+        "Hours",
+        "Share of hours",
+    ]
+    assert [r.cells[0].text for r in evidence.rows[1:]] == [
+        "Confirmed by the mentor on review",
+        "Awaiting the mentor's review",
+        "Added by hand (the mentor's own record)",
+        "Attested by mentees (mentee-category hours)",
+    ]
     assert [c.text for c in months.rows[0].cells] == ["Month", "Hours", "Scheduled hours (not counted)"]
     assert len(months.rows) == 1 + 24  # July 2024 to June 2026
     assert [c.text for c in years.rows[-1].cells][:3] == ["Period", "", f"{ana.minutes / 60:.1f}"]

@@ -11,7 +11,8 @@ import pytest
 
 from mentorledger.config import Smtp
 from mentorledger.errors import UserError
-from mentorledger.reports.delivery import build_message, chair_messages
+from mentorledger.reports.chair_data import ChairReport
+from mentorledger.reports.delivery import build_message, chair_email_text, chair_messages
 from mentorledger.retry import NO_RETRY
 from mentorledger.smtp import DeliveryError, SmtpSender, SmtpSettings
 from tests.smtpserver import self_signed_certificate, smtp_server
@@ -105,3 +106,13 @@ def test_an_institution_ca_bundle_lets_encrypted_submission_verify_the_server(
         SmtpSender(trusted, backoff=NO_RETRY).send(message, ["c@med.example.edu"])
     assert inbox.logins == ["reports"]
     assert len(inbox.messages) == 1
+
+
+def test_the_chairs_mail_links_to_the_dashboard_and_gives_the_review_shares(cardiology: ChairReport) -> None:
+    _, without = chair_email_text(cardiology)
+    assert "dashboard" not in without
+    subject, body = chair_email_text(cardiology, "https://mentoring.example.edu/chair/cardiology")
+    assert "The dashboard, with the same numbers all month and every report format: " in body
+    assert "https://mentoring.example.edu/chair/cardiology" in body
+    assert "Of the hours: 0.0% confirmed by the mentor, 0.0% attested by mentees, 0.0% added by hand" in body
+    assert subject.startswith("Mentoring effort report: Cardiology")

@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.smtpserver import Inbox, smtp_server
-from tests.web.department import Site, running_site, synced_ledger, write_department
+from tests.web.department import Site, running_site, synced_ledger, two_departments, write_department
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The browser flags ENVIRONMENT.md asks for. Playwright gives every launch a fresh temporary profile
@@ -45,6 +45,14 @@ def site(tmp_path: Path, database_url: str, inbox: Inbox) -> Iterator[Site]:
         yield running
 
 
+@pytest.fixture
+def school(tmp_path: Path, database_url: str, inbox: Inbox) -> Iterator[Site]:
+    """The department with attestation on, and a second department (Surgery) with a failing calendar."""
+    config = write_department(tmp_path, inbox.port, **two_departments(inbox.port))
+    with running_site(config, synced_ledger(config, database_url)) as running:
+        yield running
+
+
 def _missing(what: str) -> None:
     message = f"{what}; .ci/run installs it (apt-get install chromium / npm)"
     if os.environ.get("CI"):
@@ -64,6 +72,15 @@ def browser() -> Iterator[Any]:
         )
         yield launched
         launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context (its own cookies) and page, downloads allowed."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture(scope="session")

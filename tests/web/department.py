@@ -33,6 +33,8 @@ EVE = "eve@med.example.edu"
 FAY = "fay@med.example.edu"
 CHAIR = "chair@med.example.edu"  # chairs Pediatrics, not in people
 DEAN = "dean@med.example.edu"  # faculty affairs, not in people
+SAM = "sam@med.example.edu"  # a surgeon whose calendar cannot be read (issue 11's second department)
+SURGERY_CHAIR = "surgery-chair@med.example.edu"
 SECRET = "test-secret-" + "x" * 32
 SCRIPT_NAME = "Dee <script>alert('xss')</script> Diaz"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -115,9 +117,24 @@ def config_data(smtp_port: int) -> dict[str, Any]:
     }
 
 
+def two_departments(smtp_port: int) -> dict[str, Any]:
+    """Issue 11's changes: attestation on, and a Surgery department whose one surgeon's calendar fails."""
+    data = config_data(smtp_port)
+    return {
+        "attestation": {"enabled": True},
+        "people": [
+            *data["people"],
+            {"email": SAM, "name": "Sam Ortiz", "department": "Surgery", "rank": "professor"},
+        ],
+        "calendars": [*data["calendars"], {"owner": SAM, "ics": "sam.ics"}],
+        "departments": [*data["departments"], {"name": "Surgery", "chairs": [SURGERY_CHAIR]}],
+    }
+
+
 def write_department(directory: Path, smtp_port: int, **changes: Any) -> Config:
     (directory / "ana.ics").write_bytes(calendar(*ANA_EVENTS))
     (directory / "ben.ics").write_bytes(calendar(*BEN_EVENTS))
+    (directory / "sam.ics").write_text("This is not a calendar.\n", encoding="utf-8")  # cannot be read
     data = {**config_data(smtp_port), **changes}
     path = directory / "department.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
@@ -125,9 +142,10 @@ def write_department(directory: Path, smtp_port: int, **changes: Any) -> Config:
 
 
 def synced_ledger(config: Config, database_url: str) -> Ledger:
+    """The ledger after one sync; every calendar syncs but the surgeon's, which is meant to fail."""
     ledger = Ledger.open(database_url)
     outcomes = sync_batch(SyncContext(config=config, ledger=ledger, run_id="web-tests"), config.calendars)
-    assert all(o.ok for o in outcomes), outcomes
+    assert all(o.ok or o.owner == SAM for o in outcomes), outcomes
     return ledger
 
 

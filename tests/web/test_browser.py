@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +19,6 @@ from tests.web.browser import looked_at, row_of
 from tests.web.department import ANA, BEN, CHAIR, DEAN, SCRIPT_NAME, Site, mailed_link
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
 
 
 def sign_in(page: Any, link: str) -> None:
@@ -169,7 +160,10 @@ def test_every_other_page_is_accessible(site: Site, page: Any, axe_source: str, 
         looked_at(page, axe_source, screenshots, name)
     page.goto(f"{site.url}/login/link?token=used-or-made-up")
     looked_at(page, axe_source, screenshots, "15-link-no-longer-works")
-    for email, path, name in ((CHAIR, "/chair", "16-chair-landing"), (DEAN, "/admin", "17-admin-landing")):
+    for email, path, name in (
+        (CHAIR, "/chair/pediatrics", "16-chair-dashboard"),
+        (DEAN, "/admin", "17-admin-school"),
+    ):
         page.context.clear_cookies()
         sign_in(page, site.link(email))
         page.wait_for_url(f"{site.url}{path}")

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
+from mentorledger.attestation.store import keep_denied
 from mentorledger.manual_input import check_manual, choices
 from mentorledger.reviews import How
 from mentorledger.store.manual import (
@@ -24,7 +25,7 @@ from mentorledger.web.render import notify, page
 from mentorledger.web.roles import Viewer
 from mentorledger.web.routes.auth import see_other
 from mentorledger.web.routes.mentor import describe
-from mentorledger.web.views import manual_view
+from mentorledger.web.views import manual_view, mentor_attestation
 
 router = area(Access.MENTOR)
 Mentor = Annotated[Viewer, Depends(signed_in)]
@@ -106,7 +107,8 @@ def show_manual(request: Request, viewer: Mentor, manual_id: int) -> Response:
     context = web_context(request)
     entry = _owned(request, viewer, manual_id)
     events = manual_history(context.ledger, viewer.email, manual_id)
-    view = manual_view(context, entry)
+    attestation = mentor_attestation(context, viewer.email, [entry.as_stored()] if entry.active else [])
+    view = manual_view(context, entry, attestation)
     return page(
         request,
         "mentor/entry.html",
@@ -132,6 +134,22 @@ def _set_active(request: Request, viewer: Viewer, manual_id: int, active: bool, 
         undo=batch.id if batch.changed else None,
     )
     return see_other(f"/me/manual/{manual_id}" if back == "entry" else f"/me/entries?month={local:%Y-%m}")
+
+
+@router.post("/me/manual/{manual_id}/keep")
+def keep_manual(request: Request, viewer: Mentor, manual_id: int) -> Response:
+    """The mentor keeps counting a hand-made entry a mentee said did not take place (audited)."""
+    context = web_context(request)
+    entry = _owned(request, viewer, manual_id)
+    kept = keep_denied(
+        context.ledger, mentor=viewer.email, event_key=entry.as_stored().event_key, manual_id=manual_id
+    )
+    local = entry.start.astimezone(context.config.tz)
+    notify(
+        request,
+        f"Kept the entry of {local:%a %-d %b, %H:%M}." if kept else "Nothing to decide on that entry.",
+    )
+    return see_other(f"/me/manual/{manual_id}")
 
 
 @router.post("/me/manual/{manual_id}/remove")

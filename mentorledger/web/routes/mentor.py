@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
+from mentorledger.attestation.store import keep_denied
 from mentorledger.config import Window
 from mentorledger.counting import window_bounds
 from mentorledger.hours import reviewed_occurrences
@@ -32,7 +33,15 @@ from mentorledger.web.context import web_context
 from mentorledger.web.render import notify, page
 from mentorledger.web.roles import Viewer
 from mentorledger.web.routes.auth import safe_next, see_other
-from mentorledger.web.views import CATEGORIES, CATEGORY_LABELS, calendar_view, month_view, months_of, overview
+from mentorledger.web.views import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    calendar_view,
+    mentor_attestation,
+    month_view,
+    months_of,
+    overview,
+)
 
 router = area(Access.MENTOR)
 Mentor = Annotated[Viewer, Depends(signed_in)]
@@ -51,6 +60,9 @@ ACTIONS = {
     "add": "added",
     "remove": "removed",
     "restore": "restored",
+    "attest": "confirmed by the mentee: the session took place",
+    "deny": "the mentee said the session did not take place",
+    "keep": "kept counting after the mentee's answer",
 }
 
 
@@ -125,7 +137,9 @@ def my_entry(request: Request, viewer: Mentor, entry_id: int) -> Response:
     )
     (entry,) = reviewed_occurrences(copies)
     reasons = exclusion_reasons(context.ledger, viewer.email, [event_key])
-    view = calendar_view(context, entry, reasons.get(event_key) if entry.review == Review.EXCLUDED else None)
+    excluded = entry.review == Review.EXCLUDED
+    attestation = mentor_attestation(context, viewer.email, [] if excluded else [entry])
+    view = calendar_view(context, entry, reasons.get(event_key) if excluded else None, attestation)
     return page(
         request,
         "mentor/entry.html",
@@ -198,6 +212,20 @@ def reset_entry(
     request: Request, viewer: Mentor, entry_id: int, back: Annotated[str, Form()] = ""
 ) -> Response:
     return _review(request, viewer, entry_id, Review.PENDING, None, back)
+
+
+@router.post("/me/entries/{entry_id}/keep")
+def keep_entry(request: Request, viewer: Mentor, entry_id: int) -> Response:
+    """The mentor keeps counting a session a mentee said did not take place (audited)."""
+    context = web_context(request)
+    event_key, start = _entry_or_404(request, viewer, entry_id)
+    kept = keep_denied(context.ledger, mentor=viewer.email, event_key=event_key, manual_id=None)
+    local = start.astimezone(context.config.tz)
+    notify(
+        request,
+        f"Kept the entry of {local:%a %-d %b, %H:%M}." if kept else "Nothing to decide on that entry.",
+    )
+    return see_other(f"/me/entries/{entry_id}")
 
 
 @router.post("/me/confirm")
