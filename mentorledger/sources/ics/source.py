@@ -16,7 +16,14 @@ from mentorledger.config import Config, IcsCalendar, resolve_ics_reference
 from mentorledger.errors import SourceError
 from mentorledger.instances import occurrence_key
 from mentorledger.retry import call_with_retries
-from mentorledger.sources.ics.fetch import Fetched, Validators, fetch_file, fetch_url, new_http_client
+from mentorledger.sources.ics.fetch import (
+    Fetched,
+    FetchLimits,
+    Validators,
+    fetch_file,
+    fetch_url,
+    new_http_client,
+)
 from mentorledger.sources.ics.parse import parse_ics
 from mentorledger.sources.protocol import (
     BatchScope,
@@ -79,17 +86,19 @@ class IcsReader:
         location = resolve_ics_reference(calendar.ics, self._scope.config.base_dir)
         data = previous.data if previous is not None else {}
 
+        limits = fetch_limits(self._scope.config)  # one deadline for every attempt
+
         def fetch() -> Fetched:
             if not calendar.is_url:
                 return fetch_file(location)
             validators = Validators(data.get("etag"), data.get("last_modified"))
-            return fetch_url(location, validators, self._http())
+            return fetch_url(location, validators, self._http(), limits)
 
         return call_with_retries(
             fetch,
             policy=self._scope.backoff,
-            retry_after=lambda exc: 0.0 if isinstance(exc, SourceError) and exc.retryable else None,
-            sleep=self._scope.sleep,
+            retry_after=lambda exc: _retry_hint(exc, limits),
+            sleep=lambda seconds: self._scope.sleep(min(seconds, max(0.0, limits.remaining()))),
         )
 
     def _http(self) -> httpx.Client:
@@ -100,3 +109,22 @@ class IcsReader:
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
+
+
+def fetch_limits(config: Config) -> FetchLimits:
+    """The bounds of one calendar's download, from the configuration's ``sync:`` settings."""
+    settings = config.sync
+    return FetchLimits(
+        seconds=settings.fetch_seconds,
+        max_redirects=settings.max_redirects,
+        allow_private_addresses=settings.allow_private_addresses,
+    )
+
+
+def _retry_hint(exc: BaseException, limits: FetchLimits) -> float | None:
+    """Retry a retryable failure (after the server's Retry-After, if any) only if the wait fits in
+    what is left of the download's budget; otherwise the failure is reported as it is."""
+    if not (isinstance(exc, SourceError) and exc.retryable):
+        return None
+    wait = exc.retry_after or 0.0
+    return wait if wait < limits.remaining() else None
