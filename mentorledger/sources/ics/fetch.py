@@ -27,6 +27,7 @@ from mentorledger import __version__
 from mentorledger.errors import SourceError
 from mentorledger.redaction import redact_url
 from mentorledger.sources.ics.addresses import check_public_host
+from mentorledger.workers import enter_phase
 
 MAX_FEED_BYTES = 100 * 1024 * 1024
 READ_TIMEOUT = 30.0  # seconds one read may wait for bytes (the deadline bounds the whole download)
@@ -93,6 +94,7 @@ def fetch_file(path: str) -> Fetched:
         raise SourceError(f"calendar file not found: {path}") from None
     except OSError as exc:
         raise SourceError(f"cannot read calendar file {path}: {exc.strerror or exc}") from None
+    enter_phase("parse")
     return Fetched(data, Validators(), content_hash(data))
 
 
@@ -139,10 +141,12 @@ def fetch_url(
 def _answer(response: httpx.Response, previous: Validators, limits: FetchLimits, where: str) -> Fetched:
     """What a final (non-redirect) response holds: not modified, an error, or the feed's bytes."""
     if response.status_code == 304:
+        enter_phase("parse")
         return Fetched(None, previous, None)
     _raise_for_status(response, where)
     _refuse_web_page(response, where)
     data = _read_body(response, limits, where)
+    enter_phase("parse")  # downloaded: the parse budget starts now
     validators = Validators(response.headers.get("ETag"), response.headers.get("Last-Modified"))
     return Fetched(data, validators, content_hash(data))
 

@@ -42,6 +42,7 @@ CURSOR_VERSION = 1
 class IcsSource:
     kind = "ics"
     cursor_version = CURSOR_VERSION
+    in_workers = True  # needs nothing the run lends: read and counted in the sync's worker processes
 
     def budgets(self, config: Config) -> Sequence[RequestBudget]:
         return ()
