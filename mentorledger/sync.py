@@ -44,7 +44,7 @@ from mentorledger.sources.protocol import (
 )
 from mentorledger.sources.registry import source_for, sources_for
 from mentorledger.store.ledger import ApplyStats, CalendarRef, CalendarState, Ledger, RunRecord
-from mentorledger.workers import JobFailedError, OverdueError, WorkerLostError, WorkerPool
+from mentorledger.workers import JobFailedError, OverdueError, WorkerLostError, WorkerPool, enter_phase
 
 Outcome = str  # "synced" | "unchanged" | "partial" | "failed"
 _log = logging.getLogger(__name__)
@@ -209,7 +209,7 @@ def _sync_with_workers(
                 prepared.request,
                 context=(context.key, shared),
                 budgets=_budgets(context.config),
-                first_phase="download",
+                first_phase="prepare",
             )
             running[future] = (i, prepared)
         for future in as_completed(running):
@@ -223,6 +223,7 @@ def _budgets(config: Config) -> dict[str, float]:
     first and says what happened; the pool's, a little later, stops a worker stuck where it cannot."""
     settings = config.sync
     return {
+        "prepare": settings.parse_seconds,  # a fresh worker takes in the configuration and rules
         "download": settings.fetch_seconds + min(5.0, 1.0 + settings.fetch_seconds / 10),
         "parse": settings.parse_seconds,
     }
@@ -313,6 +314,7 @@ def _read_and_count(shared: _Shared, request: ReadRequest) -> _Counted:
             _worker_state[2].close()
         _worker_state = (shared, RuleBook(shared.config), _Readers(shared, ()))
     _, book, readers = _worker_state
+    enter_phase("download")  # the configuration is in: the calendar's own budgets start now
     read = readers.reader(source_for(request.calendar.kind)).read(request)
     return _Counted.of(read, request, book)
 

@@ -201,6 +201,6 @@ def shared_pool(size: int | None = None) -> WorkerPool:
             _shared.close()
             _shared = None
         if _shared is None:
-            _shared = WorkerPool(wanted, preload=("mentorledger.sync",))
+            _shared = WorkerPool(wanted, preload=("mentorledger.sync", "mentorledger.sources.ics"))
             atexit.register(_shared.close)
         return _shared

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Field, IPvAnyNetwork, ValidationInfo, field_validator, model_validator
 
 from mentorledger.config.base import _SLUG, Email, TimeZoneName, _Model, normalize_email
 from mentorledger.config.calendars import CalendarSource, SourceSettings
@@ -442,14 +442,15 @@ class SyncSettings(_Model):
     ``parse_seconds``: for reading and counting it once downloaded. A calendar over either budget is
     reported as failed and the others go on. ``workers``: processes that parse and count (default: one
     per core). ``max_redirects``: redirects a feed may take (never https to http).
-    ``allow_private_addresses``: feeds may be on loopback, private or link-local addresses (off: a
-    feed URL cannot be used to reach the machine's own network)."""
+    ``allow_private_addresses``: feeds may be on loopback, private or link-local addresses: ``true``
+    for any, or a list of the networks allowed (``[10.20.0.0/16]``); off, a feed URL (or a redirect)
+    cannot be used to reach the machine's own network."""
 
     fetch_seconds: float = Field(default=60.0, gt=0, le=3600)
     parse_seconds: float = Field(default=120.0, gt=0, le=3600)
     workers: int | None = Field(default=None, ge=1, le=64)
     max_redirects: int = Field(default=5, ge=0, le=20)
-    allow_private_addresses: bool = False
+    allow_private_addresses: bool | list[IPvAnyNetwork] = False
 
 
 DEFAULT_FTE_BASIS_HOURS = 2080.0  # 40 h x 52 weeks: the common US full-time basis

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Sequence
 
 from mentorledger.errors import SourceError
 
@@ -38,10 +39,13 @@ def resolve(host: str, port: int) -> list[IpAddress]:
     return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
 
 
-def check_public_host(host: str, port: int, where: str) -> None:
-    """Raise SourceError if ``host`` resolves to any address that is not public."""
+Networks = Sequence[ipaddress.IPv4Network | ipaddress.IPv6Network]
+
+
+def check_public_host(host: str, port: int, where: str, allowed: Networks = ()) -> None:
+    """Raise SourceError if ``host`` resolves to any address that is not public (nor in ``allowed``)."""
     for address in resolve(host, port):
-        if not is_public(address):
+        if not is_public(address) and not any(address in network for network in allowed):
             raise SourceError(
                 f"{where} resolves to {address}, a loopback, private or link-local address; feeds "
                 "there are refused unless the configuration sets sync.allow_private_addresses: true"

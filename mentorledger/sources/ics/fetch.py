@@ -26,7 +26,7 @@ import httpx
 from mentorledger import __version__
 from mentorledger.errors import SourceError
 from mentorledger.redaction import redact_url
-from mentorledger.sources.ics.addresses import check_public_host
+from mentorledger.sources.ics.addresses import Networks, check_public_host
 from mentorledger.workers import enter_phase
 
 MAX_FEED_BYTES = 100 * 1024 * 1024
@@ -42,7 +42,7 @@ class FetchLimits:
 
     seconds: float = 60.0
     max_redirects: int = 5
-    allow_private_addresses: bool = False
+    allow_private_addresses: bool | Networks = False  # True: any; a list: these networks
     max_bytes: int = MAX_FEED_BYTES
     started: float = field(default_factory=time.monotonic)
 
@@ -157,9 +157,10 @@ def _check_target(url: str, limits: FetchLimits, where: str) -> None:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SourceError(f"{where} leads to {parts.scheme or 'no'}: address; only http(s) feeds are read")
-    if not limits.allow_private_addresses:
+    allowed = limits.allow_private_addresses
+    if allowed is not True:
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        check_public_host(parts.hostname, port, where)
+        check_public_host(parts.hostname, port, where, allowed or ())
 
 
 def _redirect_target(response: httpx.Response) -> str | None:
@@ -210,14 +211,14 @@ def _decoded(response: httpx.Response, cap: int) -> Iterator[bytes]:
     bytes from one input chunk (so a few KB cannot become gigabytes in memory at once)."""
     encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
     if encoding in ("", "identity"):
-        yield from response.iter_raw(_CHUNK)
+        yield from response.iter_raw()
         return
     if encoding not in ("gzip", "x-gzip", "deflate"):
         raise SourceError(f"{redact_url(str(response.url))} sent an unsupported encoding {encoding!r}")
     inflater = zlib.decompressobj(32 + zlib.MAX_WBITS)  # gzip or zlib header, detected
     produced = 0
     try:
-        for raw in response.iter_raw(_CHUNK):
+        for raw in response.iter_raw():
             pending = raw
             while pending and produced <= cap:
                 out = inflater.decompress(pending, _CHUNK)

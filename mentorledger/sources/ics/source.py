@@ -95,12 +95,18 @@ class IcsReader:
             validators = Validators(data.get("etag"), data.get("last_modified"))
             return fetch_url(location, validators, self._http(), limits)
 
-        return call_with_retries(
-            fetch,
-            policy=self._scope.backoff,
-            retry_after=lambda exc: _retry_hint(exc, limits),
-            sleep=lambda seconds: self._scope.sleep(min(seconds, max(0.0, limits.remaining()))),
-        )
+        last: list[BaseException] = []
+
+        def retry_after(exc: BaseException) -> float | None:
+            last[:] = [exc]
+            return _retry_hint(exc, limits)
+
+        def sleep(seconds: float) -> None:
+            if seconds >= limits.remaining():  # no time for another try: report what happened
+                raise last[0]
+            self._scope.sleep(seconds)
+
+        return call_with_retries(fetch, policy=self._scope.backoff, retry_after=retry_after, sleep=sleep)
 
     def _http(self) -> httpx.Client:
         if self._client is None:
@@ -118,7 +124,11 @@ def fetch_limits(config: Config) -> FetchLimits:
     return FetchLimits(
         seconds=settings.fetch_seconds,
         max_redirects=settings.max_redirects,
-        allow_private_addresses=settings.allow_private_addresses,
+        allow_private_addresses=(
+            settings.allow_private_addresses
+            if isinstance(settings.allow_private_addresses, bool)
+            else tuple(settings.allow_private_addresses)
+        ),
     )
 
 
