@@ -180,6 +180,11 @@ class WorkerPool:
             phase = value
             deadline = time.monotonic() + budgets[phase]
 
+    def pids(self) -> list[int]:
+        """The worker processes' ids (for measuring them from outside)."""
+        with self._lock:
+            return [w.process.pid for w in self._all if w.process.pid is not None]
+
     def close(self) -> None:
         with self._lock:
             workers, self._all = list(self._all), []
