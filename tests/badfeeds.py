@@ -3,7 +3,8 @@
 Every misbehaviour a feed server has been seen to have, on purpose: it hangs, drips one byte a second,
 answers 404, 500 or 503 with a long Retry-After, sends a web page, redirects in a loop or to a
 private address, sends a 200 MB body (streamed from one small buffer, never built), a gzip bomb
-(a small body that inflates to 128 MB), or resets the connection. Good feeds are at /good/<n>.ics.
+(a small body that inflates to 128 MB), or resets the connection. Good feeds are at /good/<n>.ics;
+/hop/<n> reaches good feed 9 after n redirects.
 """
 
 from __future__ import annotations
@@ -92,7 +93,10 @@ def _handler(stop: threading.Event) -> type[BaseHTTPRequestHandler]:
                 "/bomb.ics": lambda: self._body(gzip_bomb(), "text/calendar", gzip=True),
                 "/reset.ics": self._reset,
             }
-            if self.path.startswith("/good/"):
+            if self.path.startswith("/hop/"):  # /hop/<n> redirects n times, then serves good feed 9
+                left = int(self.path.split("/")[2])
+                self._redirect(f"/hop/{left - 1}" if left else "/good/9.ics")
+            elif self.path.startswith("/good/"):
                 self._body(good_feed(int(self.path.split("/")[2].split(".")[0])), "text/calendar")
             else:
                 routes.get(self.path, lambda: self._status(404))()

@@ -25,7 +25,7 @@ from mentorledger.workers import WorkerPool
 from tests.badfeeds import PATHS, BadFeeds, bad_feed_server
 from tests.unit.support import ANA, write_config
 
-BUDGET = 3.0
+BUDGET = 4.0
 LOOPBACK_ONLY = {"allow_private_addresses": ["127.0.0.0/8"], "fetch_seconds": BUDGET, "parse_seconds": 10}
 GOOD = 4
 
@@ -120,3 +120,18 @@ def test_feeds_on_loopback_are_refused_unless_the_configuration_allows_them(
     assert "resolves to 127.0.0.1, a loopback, private or link-local address" in outcome.error
     assert "sync.allow_private_addresses" in outcome.error
     assert _saved_entries(ledger) == 0
+
+
+@pytest.mark.parametrize(("redirects", "allowed", "outcome"), [(3, 5, "synced"), (3, 2, "failed")])
+def test_a_feed_follows_at_most_the_configured_redirects(
+    tmp_path: Path, ledger: Ledger, feeds: BadFeeds, redirects: int, allowed: int, outcome: str
+) -> None:
+    settings = {**LOOPBACK_ONLY, "max_redirects": allowed, "fetch_seconds": 30}
+    config = write_config(tmp_path, [(ANA, feeds.url(f"/hop/{redirects}"))], sync=settings)
+    (result,) = sync_batch(SyncContext(config=config, ledger=ledger, run_id="r"), config.calendars)
+
+    assert result.outcome == outcome
+    if outcome == "failed":
+        assert result.error is not None
+        assert f"redirected more than {allowed} times" in result.error
+    assert _saved_entries(ledger) == (1 if outcome == "synced" else 0)
