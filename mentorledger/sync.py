@@ -210,6 +210,7 @@ def _sync_with_workers(
                 context=(context.key, shared),
                 budgets=_budgets(context.config),
                 first_phase="prepare",
+                passthrough=(SourceError,),
             )
             running[future] = (i, prepared)
         for future in as_completed(running):

@@ -14,6 +14,7 @@ last shared context it was sent (the configuration), so it is sent once per work
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing
 import os
 import queue
@@ -76,19 +77,20 @@ def _serve(conn: Connection) -> None:
             message = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
-        fn, key, context, payload = message
+        fn, key, context, payload, passthrough = message
         if context is not None:
             contexts = {key: context}
         _phase_hook.set(lambda name: conn.send(("phase", name)))
         try:
             result = fn(contexts[key], payload)
             conn.send(("done", result))
-        except BaseException as exc:  # the job's failure goes back to the parent, the worker lives on
+        except Exception as exc:  # the job's failure goes back to the parent, the worker lives on
+            if isinstance(exc, passthrough):
+                with contextlib.suppress(Exception):
+                    conn.send(("raised", exc))
+                    continue
             frames = "".join(traceback.format_tb(exc.__traceback__))
-            try:
-                conn.send(("raised", exc))
-            except Exception:
-                conn.send(("failed", (exc.__class__.__name__, frames)))
+            conn.send(("failed", (exc.__class__.__name__, frames)))
 
 
 @dataclass
@@ -142,15 +144,18 @@ class WorkerPool:
         context: tuple[str, Any],
         budgets: Mapping[str, float],
         first_phase: str,
+        passthrough: tuple[type[Exception], ...] = (),
     ) -> Any:
         """Run ``fn(context, payload)`` in a worker. Each phase (``first_phase``, then whatever the job
         enters with ``enter_phase``) may last ``budgets[phase]`` seconds from when it starts; past that the worker is terminated (and replaced) and
-        ``OverdueError`` is raised. The job's own exceptions are re-raised here."""
+        ``OverdueError`` is raised. The job's exceptions of the ``passthrough`` classes are re-raised
+        here; any other is ``JobFailedError`` with the worker's traceback frames."""
         worker = self._idle.get()
         key, shared = context
         reusable = False
         try:
-            worker.conn.send((fn, key, shared if worker.context_key != key else None, payload))
+            job = (fn, key, shared if worker.context_key != key else None, payload, passthrough)
+            worker.conn.send(job)
             worker.context_key = key
             kind, value = self._wait(worker, budgets, first_phase)
             reusable = True  # finished, or raised: either way the worker is idle and well

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from mentorledger.workers import OverdueError, WorkerLostError, WorkerPool, enter_phase
+from mentorledger.workers import JobFailedError, OverdueError, WorkerLostError, WorkerPool, enter_phase
 
 SHORT = {"start": 30.0, "parse": 0.5}
 
@@ -28,6 +28,10 @@ def _raise(context: str, payload: str) -> None:
     raise LookupError(payload)
 
 
+def _fail(context: str, payload: str) -> None:
+    raise ValueError(payload)
+
+
 def _die(context: str, payload: None) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
@@ -40,7 +44,9 @@ def pool() -> Iterator[WorkerPool]:
 
 
 def _run(pool: WorkerPool, fn: object, payload: object, budgets: dict[str, float] = SHORT) -> object:
-    return pool.run(fn, payload, context=("k", "shared"), budgets=budgets, first_phase="start")  # type: ignore[arg-type]
+    return pool.run(  # type: ignore[arg-type]
+        fn, payload, context=("k", "shared"), budgets=budgets, first_phase="start", passthrough=(LookupError,)
+    )
 
 
 def test_a_job_gets_the_shared_context_and_its_payload(pool: WorkerPool) -> None:
@@ -78,3 +84,11 @@ def test_a_worker_that_dies_is_reported_and_replaced(pool: WorkerPool) -> None:
     with pytest.raises(WorkerLostError):
         _run(pool, _die, None)
     assert _run(pool, _echo, 3)[:2] == ("shared", 3)  # type: ignore[index]
+
+
+def test_any_other_exception_comes_back_by_class_and_frames_only(pool: WorkerPool) -> None:
+    with pytest.raises(JobFailedError) as failed:
+        _run(pool, _fail, "Title: secret meeting")
+    assert failed.value.kind == "ValueError"
+    assert "_fail" in failed.value.frames
+    assert "secret meeting" not in failed.value.frames
