@@ -2,7 +2,8 @@
 
 Every misbehaviour a feed server has been seen to have, on purpose: it hangs, drips one byte a second,
 answers 404, 500 or 503 with a long Retry-After, sends a web page, redirects in a loop or to a
-private address, sends a 200 MB body (streamed from one small buffer, never built), a gzip bomb
+private address, sends a 200 MB body (streamed from one small buffer, never built; with and without
+a Content-Length), a gzip bomb
 (a small body that inflates to 128 MB), or resets the connection. Good feeds are at /good/<n>.ics;
 /hop/<n> reaches good feed 9 after n redirects.
 """
@@ -69,6 +70,7 @@ PATHS = (
     "/loop.ics",
     "/offhost.ics",
     "/big.ics",
+    "/big-unsized.ics",
     "/bomb.ics",
     "/reset.ics",
 )
@@ -90,6 +92,7 @@ def _handler(stop: threading.Event) -> type[BaseHTTPRequestHandler]:
                 "/loop-again.ics": lambda: self._redirect("/loop.ics"),
                 "/offhost.ics": lambda: self._redirect("http://10.0.0.1/feed.ics"),
                 "/big.ics": self._big,
+                "/big-unsized.ics": lambda: self._big(sized=False),
                 "/bomb.ics": lambda: self._body(gzip_bomb(), "text/calendar", gzip=True),
                 "/reset.ics": self._reset,
             }
@@ -137,10 +140,14 @@ def _handler(stop: threading.Event) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(bytes([byte]))
                 self.wfile.flush()
 
-        def _big(self) -> None:
+        def _big(self, *, sized: bool = True) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/calendar")
-            self.send_header("Content-Length", str(BIG_BYTES))
+            if sized:
+                self.send_header("Content-Length", str(BIG_BYTES))
+            else:  # the size is only known by reading to the end: the reader must stop on its own
+                self.send_header("Connection", "close")
+                self.close_connection = True
             self.end_headers()
             block = b"X" * 2**20
             for _ in range(BIG_BYTES // len(block)):

@@ -3,7 +3,7 @@ and every good calendar in the same batch is saved.
 
 The sync runs the way ``mentorledger sync`` runs it: ICS calendars read and counted in worker
 processes, each download within ``sync.fetch_seconds`` (2 s here, to keep the test short). The one
-time asserted is that contract itself, with a wide margin: eleven stalled or hostile feeds on two
+time asserted is that contract itself, with a wide margin: twelve stalled or hostile feeds on two
 workers, each cut off at its budget, finish far sooner than one feed that is never cut off.
 """
 
@@ -40,6 +40,7 @@ EXPECTED = {
     "/loop.ics": "redirects in a loop",
     "/offhost.ics": "resolves to 10.0.0.1, a loopback, private or link-local address",
     "/big.ics": "is larger than 100 MiB",
+    "/big-unsized.ics": "is larger than 100 MiB (after decompression)",
     "/bomb.ics": "is larger than 100 MiB (after decompression)",
     "/reset.ics": "cannot reach",
 }

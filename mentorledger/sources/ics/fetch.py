@@ -191,6 +191,9 @@ def _refuse_web_page(response: httpx.Response, where: str) -> None:
 
 def _read_body(response: httpx.Response, limits: FetchLimits, where: str) -> bytes:
     """The body, decompressed as it arrives; cut off past the deadline or ``limits.max_bytes``."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limits.max_bytes:  # said so up front: do not download it
+        raise SourceError(f"{where} is larger than {limits.max_bytes // 2**20} MiB; not a calendar feed?")
     chunks: list[bytes] = []
     size = 0
     for chunk in _decoded(response, limits.max_bytes + 1):
