@@ -26,7 +26,8 @@ class ConfigError(UserError):
 class SourceError(Exception):
     """A calendar could not be fetched or read. The calendar is reported and skipped; others go on."""
 
-    def __init__(self, reason: str, *, retryable: bool = False) -> None:
+    def __init__(self, reason: str, *, retryable: bool = False, retry_after: float | None = None) -> None:
         self.reason = reason
         self.retryable = retryable
+        self.retry_after = retry_after  # seconds the server asked to wait, if it said
         super().__init__(reason)

@@ -19,9 +19,12 @@ import datetime as dt
 import logging
 import time
 import traceback
+import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from mentorledger.config import CalendarSource, Config
 from mentorledger.counting import DropReason, Entry, RuleBook, count_instance, window_bounds
@@ -31,6 +34,7 @@ from mentorledger.retry import Backoff
 from mentorledger.sources.protocol import (
     BatchScope,
     Changes,
+    Cursor,
     Read,
     Reader,
     ReadRequest,
@@ -40,6 +44,7 @@ from mentorledger.sources.protocol import (
 )
 from mentorledger.sources.registry import source_for, sources_for
 from mentorledger.store.ledger import ApplyStats, CalendarRef, CalendarState, Ledger, RunRecord
+from mentorledger.workers import JobFailedError, OverdueError, WorkerLostError, WorkerPool, enter_phase
 
 Outcome = str  # "synced" | "unchanged" | "partial" | "failed"
 _log = logging.getLogger(__name__)
@@ -93,7 +98,11 @@ def calendar_ref(source: CalendarSource) -> CalendarRef:
 class SyncContext:
     """What a batch shares: configuration, compiled rules, the ledger, how to retry, and what the
     orchestration layer lends the sources (``runtime``). ``provided`` hands a source kind something
-    ready-made instead of what it would build itself (tests pass canned HTTP this way)."""
+    ready-made instead of what it would build itself (tests pass canned HTTP this way).
+
+    ``pool``: worker processes that read and count the calendars of sources that run there (ICS),
+    each within the ``sync:`` budgets; without one (tests, a single calendar from the web app) every
+    calendar is read in this process, one after another."""
 
     config: Config
     ledger: Ledger
@@ -103,9 +112,12 @@ class SyncContext:
     sleep: Callable[[float], None] = time.sleep
     runtime: Runtime = field(default_factory=Runtime)
     provided: dict[str, object] = field(default_factory=dict)
+    pool: WorkerPool | None = None
+    key: str = field(init=False)  # names this configuration in the workers, which keep it
 
     def __post_init__(self) -> None:
         self.book = RuleBook(self.config)
+        self.key = uuid.uuid4().hex
 
 
 def run_budgets(config: Config, calendars: Sequence[CalendarSource]) -> list[RequestBudget]:
@@ -114,9 +126,10 @@ def run_budgets(config: Config, calendars: Sequence[CalendarSource]) -> list[Req
 
 
 class _Readers:
-    """Each source's reader for one batch, opened on first use and closed with the batch."""
+    """Each source's reader for one batch (or one worker process), opened on first use and closed
+    with it."""
 
-    def __init__(self, context: SyncContext, calendars: Sequence[CalendarSource]) -> None:
+    def __init__(self, context: SyncContext | _Shared, calendars: Sequence[CalendarSource]) -> None:
         self._context = context
         self._calendars = calendars
         self._open: dict[str, Reader] = {}
@@ -147,41 +160,192 @@ def sync_batch(
     *,
     on_done: Callable[[CalendarOutcome], None] | None = None,
 ) -> list[CalendarOutcome]:
-    """Sync each calendar in turn; a failure is recorded and reported, and the batch goes on."""
-    outcomes: list[CalendarOutcome] = []
+    """Sync each calendar; a failure is recorded and reported, and the batch goes on. With a worker
+    pool, calendars of sources that run in workers are read and counted there, as many at a time as
+    there are workers, each within its budget; every write happens here, one transaction each."""
     readers = _Readers(context, sources)
     try:
-        for source in sources:
-            outcome = sync_calendar(context, source, readers)
-            outcomes.append(outcome)
-            if on_done is not None:
-                on_done(outcome)
+        if context.pool is None:
+            return [_done(sync_calendar(context, source, readers), on_done) for source in sources]
+        return _sync_with_workers(context, context.pool, sources, readers, on_done)
     finally:
         readers.close()
-    return outcomes
+
+
+def _done(outcome: CalendarOutcome, on_done: Callable[[CalendarOutcome], None] | None) -> CalendarOutcome:
+    if on_done is not None:
+        on_done(outcome)
+    return outcome
+
+
+def _in_workers(calendar: CalendarSource) -> bool:
+    """Whether a calendar's source reads in worker processes (it needs nothing the run lends it)."""
+    return bool(getattr(source_for(calendar.kind), "in_workers", False))
+
+
+def _sync_with_workers(
+    context: SyncContext,
+    pool: WorkerPool,
+    sources: Sequence[CalendarSource],
+    readers: _Readers,
+    on_done: Callable[[CalendarOutcome], None] | None,
+) -> list[CalendarOutcome]:
+    outcomes: dict[int, CalendarOutcome] = {}
+    shared = _Shared(context.config, context.backoff)
+    with ThreadPoolExecutor(max_workers=pool.size, thread_name_prefix="sync-dispatch") as dispatch:
+        running: dict[Future[_Counted], tuple[int, _Prepared]] = {}
+        for i, calendar in enumerate(sources):
+            if not _in_workers(calendar):
+                outcomes[i] = _done(sync_calendar(context, calendar, readers), on_done)
+                continue
+            try:
+                prepared = _prepare(context, calendar)
+            except Exception as exc:
+                outcomes[i] = _done(_failed(context, calendar_ref(calendar), _now(), exc), on_done)
+                continue
+            future = dispatch.submit(
+                pool.run,
+                _read_and_count,
+                prepared.request,
+                context=(context.key, shared),
+                budgets=_budgets(context.config),
+                first_phase="prepare",
+                passthrough=(SourceError,),
+            )
+            running[future] = (i, prepared)
+        for future in as_completed(running):
+            i, prepared = running[future]
+            outcomes[i] = _done(_finish(context, prepared, future), on_done)
+    return [outcomes[i] for i in range(len(sources))]
+
+
+def _budgets(config: Config) -> dict[str, float]:
+    """Each phase's wall-clock budget in a worker. The download's own deadline (in the source) fires
+    first and says what happened; the pool's, a little later, stops a worker stuck where it cannot."""
+    settings = config.sync
+    return {
+        "prepare": settings.parse_seconds,  # a fresh worker takes in the configuration and rules
+        "download": settings.fetch_seconds + min(5.0, 1.0 + settings.fetch_seconds / 10),
+        "parse": settings.parse_seconds,
+    }
+
+
+def _finish(context: SyncContext, prepared: _Prepared, future: Future[_Counted]) -> CalendarOutcome:
+    """Write what a worker counted, or record why it could not."""
+    ref, settings = prepared.ref, context.config.sync
+    try:
+        counted = future.result()
+    except OverdueError as exc:
+        if exc.phase == "download":
+            reason = (
+                f"{ref.label} took longer than {settings.fetch_seconds:g} s to download; the other "
+                "calendars were synced (a very slow or stalled feed; raise sync.fetch_seconds)"
+            )
+        else:
+            reason = (
+                f"{ref.label} took longer than {settings.parse_seconds:g} s to read and count; the "
+                "other calendars were synced (a very large calendar? raise sync.parse_seconds)"
+            )
+        return _failed(context, ref, prepared.started, SourceError(reason))
+    except WorkerLostError:
+        reason = f"the process reading {ref.label} stopped unexpectedly (out of memory?); see the log"
+        _log.error("%s (%s): %s", ref.label, ref.owner, reason)
+        return _failed(context, ref, prepared.started, SourceError(reason))
+    except JobFailedError as exc:
+        _log.error("%s (%s): %s in a worker\n%s", ref.label, ref.owner, exc.kind, exc.frames)
+        reason = f"unexpected {exc.kind} while syncing; see the log"
+        return _failed(context, ref, prepared.started, SourceError(reason))
+    except Exception as exc:
+        return _failed(context, ref, prepared.started, exc)
+    try:
+        return _apply(context, ref, prepared.request, counted, prepared.fingerprint, prepared.started)
+    except Exception as exc:
+        return _failed(context, ref, prepared.started, exc)
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A calendar ready to be read: its identity, its request (with the cursor) and its rules."""
+
+    ref: CalendarRef
+    request: ReadRequest
+    fingerprint: str
+    started: dt.datetime
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _prepare(context: SyncContext, calendar: CalendarSource) -> _Prepared:
+    ref = calendar_ref(calendar)
+    started = _now()
+    source = source_for(calendar.kind)
+    fingerprint = context.book.fingerprint(calendar.owner)
+    return _Prepared(ref, _request(context, calendar, ref, source, fingerprint), fingerprint, started)
+
+
+@dataclass
+class _Shared:
+    """What every job in a worker shares: the configuration and retry policy (sent once per worker);
+    the rules and readers are built there on first use and kept."""
+
+    config: Config
+    backoff: Backoff
+    runtime: Runtime = field(default_factory=Runtime)
+    sleep: Callable[[float], None] = time.sleep
+    provided: dict[str, object] = field(default_factory=dict)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"config": self.config, "backoff": self.backoff}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.config, self.backoff = state["config"], state["backoff"]
+        self.runtime, self.sleep, self.provided = Runtime(), time.sleep, {}
+
+
+_worker_state: tuple[_Shared, RuleBook, _Readers] | None = None
+
+
+def _read_and_count(shared: _Shared, request: ReadRequest) -> _Counted:
+    """In a worker process: read one calendar and apply the counting rules to it (no writes)."""
+    global _worker_state
+    if _worker_state is None or _worker_state[0] is not shared:
+        if _worker_state is not None:
+            _worker_state[2].close()
+        _worker_state = (shared, RuleBook(shared.config), _Readers(shared, ()))
+    _, book, readers = _worker_state
+    enter_phase("download")  # the configuration is in: the calendar's own budgets start now
+    read = readers.reader(source_for(request.calendar.kind)).read(request)
+    return _Counted.of(read, request, book)
 
 
 def sync_calendar(context: SyncContext, calendar: CalendarSource, readers: _Readers) -> CalendarOutcome:
+    """Read, count and write one calendar in this process."""
     ref = calendar_ref(calendar)
-    started = dt.datetime.now(dt.UTC)
+    started = _now()
     try:
-        source = source_for(calendar.kind)
-        fingerprint = context.book.fingerprint(calendar.owner)
-        request = _request(context, calendar, ref, source, fingerprint)
-        read = readers.reader(source).read(request)
-        return _apply(context, ref, request, read, fingerprint, started)
-    except SourceError as exc:
-        context.ledger.record_failure(ref, run=RunRecord(context.run_id, started, "failed", exc.reason))
-        return CalendarOutcome(ref.calendar_key, ref.owner, ref.label, "failed", exc.reason)
-    except Exception as exc:  # a bug or an outage in one calendar must not cost the rest of the batch
+        prepared = _prepare(context, calendar)
+        read = readers.reader(source_for(calendar.kind)).read(prepared.request)
+        counted = _Counted.of(read, prepared.request, context.book)
+        return _apply(context, ref, prepared.request, counted, prepared.fingerprint, started)
+    except Exception as exc:
+        return _failed(context, ref, started, exc)
+
+
+def _failed(context: SyncContext, ref: CalendarRef, started: dt.datetime, exc: Exception) -> CalendarOutcome:
+    """Record a calendar that could not be synced: its reason, or for a bug a pointer to the log."""
+    if isinstance(exc, SourceError):
+        reason = exc.reason
+    else:  # a bug or an outage in one calendar must not cost the rest of the batch
         reason = f"unexpected {exc.__class__.__name__} while syncing; see the log"
         # Frames only: exception messages from parsers can quote calendar text (titles, descriptions).
         _log.error(
             "%s (%s): %s\n%s", ref.label, ref.owner, reason, "".join(traceback.format_tb(exc.__traceback__))
         )
-        with contextlib.suppress(Exception):
-            context.ledger.record_failure(ref, run=RunRecord(context.run_id, started, "failed", reason))
-        return CalendarOutcome(ref.calendar_key, ref.owner, ref.label, "failed", reason)
+    with contextlib.suppress(Exception):
+        context.ledger.record_failure(ref, run=RunRecord(context.run_id, started, "failed", reason))
+    return CalendarOutcome(ref.calendar_key, ref.owner, ref.label, "failed", reason)
 
 
 def _request(
@@ -241,27 +405,48 @@ def count_read(read: Read, request: ReadRequest, book: RuleBook) -> Counted:
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class _Counted:
+    """What one read came to, small enough to send back from a worker: the counted entries and
+    removals, the new cursor, the problems, and whether it was a snapshot or changes."""
+
+    counted: Counted
+    cursor: Cursor | None
+    problems: tuple[str, ...]
+    incremental: bool
+    quiet: bool
+
+    @classmethod
+    def of(cls, read: Read, request: ReadRequest, book: RuleBook) -> _Counted:
+        incremental = isinstance(read, Changes)
+        return cls(
+            count_read(read, request, book),
+            read.cursor,
+            tuple(read.problems),
+            incremental,
+            incremental and not read.items,
+        )
+
+
 def _apply(
     context: SyncContext,
     ref: CalendarRef,
     request: ReadRequest,
-    read: Read,
+    read: _Counted,
     fingerprint: str,
     started: dt.datetime,
 ) -> CalendarOutcome:
     """Write what was read, with the new cursor, in one transaction; the one end of every sync."""
-    counted = count_read(read, request, context.book)
-    problems = tuple(read.problems)
+    counted = read.counted
+    problems = read.problems
     error = f"{len(problems)} event(s) could not be read; the rest were saved" if problems else None
     # With unreadable events the cursor is not kept: the next sync reads everything again and reports them.
     state = CalendarState(rules_fingerprint=fingerprint, cursor=None if problems else read.cursor)
-    incremental = isinstance(read, Changes)
-    quiet = incremental and not read.items
-    outcome = "partial" if problems else ("unchanged" if quiet else "synced")
+    outcome = "partial" if problems else ("unchanged" if read.quiet else "synced")
     dropped = dict(sorted(counted.dropped.items()))
     run = RunRecord(context.run_id, started, outcome, error, dropped, problems)
     entries = list(counted.entries.values())
-    if incremental:
+    if read.incremental:
         stats = context.ledger.apply_changes(
             ref, entries, counted.removals, window=request.window, state=state, run=run
         )

@@ -3,6 +3,8 @@
 A task run costs ~5 ms on the client and 7-24 ms on the server, and thousands of them in one flow run
 overflow the server's event queue, so a task syncs 25-100 calendars. Retries of flaky feeds happen
 inside the batch (core ``Backoff``), so one failing calendar never fails or re-runs its batch.
+Calendars are read and counted in the process's one pool of worker processes (one per core, shared
+by every batch thread), each within the ``sync:`` budgets; writes stay here, one transaction each.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from mentorledger import progress
 from mentorledger.config import Config, load_config
 from mentorledger.store.ledger import Ledger
 from mentorledger.sync import CalendarOutcome, SyncContext, calendar_ref, sync_batch
+from mentorledger.workers import shared_pool
 from tasks.runtime import prefect_runtime
 
 
@@ -44,5 +47,6 @@ def sync_calendar_batch(
         ledger=Ledger.open(database_url, config_path=config.source_path),
         run_id=run_id,
         runtime=prefect_runtime(),
+        pool=shared_pool(config.sync.workers),  # ICS calendars are read and counted on every core
     )
     return sync_batch(context, sources, on_done=progress.publish)

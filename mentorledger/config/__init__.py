@@ -48,6 +48,7 @@ from mentorledger.config.models import (
     RelationshipKind,
     SelfReported,
     Smtp,
+    SyncSettings,
     Web,
     Window,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "RelationshipKind",
     "SelfReported",
     "Smtp",
+    "SyncSettings",
     "TimeZoneName",
     "Web",
     "Window",

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Field, IPvAnyNetwork, ValidationInfo, field_validator, model_validator
 
 from mentorledger.config.base import _SLUG, Email, TimeZoneName, _Model, normalize_email
 from mentorledger.config.calendars import CalendarSource, SourceSettings
@@ -435,6 +435,24 @@ class Attestation(_Model):
     link_days: int = Field(default=30, ge=1, le=90)
 
 
+class SyncSettings(_Model):
+    """How each calendar's read is bounded (issue 14), and how many processes read (issue 15).
+
+    ``fetch_seconds``: the wall-clock budget for downloading one calendar, all retries included;
+    ``parse_seconds``: for reading and counting it once downloaded. A calendar over either budget is
+    reported as failed and the others go on. ``workers``: processes that parse and count (default: one
+    per core). ``max_redirects``: redirects a feed may take (never https to http).
+    ``allow_private_addresses``: feeds may be on loopback, private or link-local addresses: ``true``
+    for any, or a list of the networks allowed (``[10.20.0.0/16]``); off, a feed URL (or a redirect)
+    cannot be used to reach the machine's own network."""
+
+    fetch_seconds: float = Field(default=60.0, gt=0, le=3600)
+    parse_seconds: float = Field(default=120.0, gt=0, le=3600)
+    workers: int | None = Field(default=None, ge=1, le=64)
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    allow_private_addresses: bool | list[IPvAnyNetwork] = False
+
+
 DEFAULT_FTE_BASIS_HOURS = 2080.0  # 40 h x 52 weeks: the common US full-time basis
 
 
@@ -460,6 +478,7 @@ class Config(SourceSettings):  # the sources' top-level keys: config/calendars.p
     admins: list[Email] = Field(default_factory=list)  # faculty-affairs administrators (web app)
     web: Web = Field(default_factory=Web)
     attestation: Attestation = Field(default_factory=Attestation)  # issue 11: mentees confirm sessions
+    sync: SyncSettings = Field(default_factory=SyncSettings)  # issue 14/15: per-calendar budgets, workers
 
     # Where the file was read from: relative calendar paths resolve against it. Not a YAML key.
     base_dir: Path = Field(default=Path(), exclude=True)

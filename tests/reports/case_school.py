@@ -114,6 +114,7 @@ def write_case(root: Path, ben_url: str) -> Path:
     for calendar in data["calendars"]:
         if calendar["owner"] == "ben@case.example.edu":
             calendar["ics"] = ben_url
+    data["sync"] = {"allow_private_addresses": True}  # Ben's feed is served on 127.0.0.1
     for i in range(1, MEDICINE + 1):
         (root / "calendars" / f"m{i:02d}.ics").write_text(_medicine_calendar(i), encoding="utf-8")
         data["people"].append(

@@ -31,6 +31,7 @@ ATTENDEE;PARTSTAT=ACCEPTED:mailto:{BEN}
 SUMMARY:Check-in"""
 )
 SECRET = "private-7f3a9c2e11d04b"
+LOOPBACK = {"allow_private_addresses": True}  # the test server is on 127.0.0.1
 
 
 @dataclass
@@ -87,7 +88,7 @@ def _context(config: Config, ledger: Ledger, run_id: str, waits: list[float] | N
 def test_unchanged_feed_answers_304_and_is_not_read_again(
     tmp_path: Path, ledger: Ledger, feed: FeedServer
 ) -> None:
-    config = write_config(tmp_path, [(ANA, feed.url)])
+    config = write_config(tmp_path, [(ANA, feed.url)], sync=LOOPBACK)
     (first,) = sync_batch(_context(config, ledger, "r1"), config.calendars)
     (second,) = sync_batch(_context(config, ledger, "r2"), config.calendars)
 
@@ -101,9 +102,9 @@ def test_unchanged_feed_answers_304_and_is_not_read_again(
 def test_changed_rules_fetch_the_feed_again_without_validators(
     tmp_path: Path, ledger: Ledger, feed: FeedServer
 ) -> None:
-    config = write_config(tmp_path, [(ANA, feed.url)])
+    config = write_config(tmp_path, [(ANA, feed.url)], sync=LOOPBACK)
     sync_batch(_context(config, ledger, "r1"), config.calendars)
-    retagged = write_config(tmp_path, [(ANA, feed.url)], counting={"tags": ["#mentor"]})
+    retagged = write_config(tmp_path, [(ANA, feed.url)], sync=LOOPBACK, counting={"tags": ["#mentor"]})
     (outcome,) = sync_batch(_context(retagged, ledger, "r2"), retagged.calendars)
 
     assert "If-None-Match" not in feed.requests[1]  # a 304 would leave nothing to re-count
@@ -115,7 +116,7 @@ def test_server_errors_are_retried_with_backoff_then_succeed(
 ) -> None:
     feed.plan = [503, 502]
     waits: list[float] = []
-    config = write_config(tmp_path, [(ANA, feed.url)])
+    config = write_config(tmp_path, [(ANA, feed.url)], sync=LOOPBACK)
     (outcome,) = sync_batch(_context(config, ledger, "r1", waits), config.calendars)
 
     assert outcome.outcome == "synced"
@@ -128,7 +129,7 @@ def test_a_missing_feed_fails_at_once_with_a_reason_and_no_secret(
     tmp_path: Path, ledger: Ledger, feed: FeedServer
 ) -> None:
     feed.plan = [404]
-    config = write_config(tmp_path, [(ANA, feed.url)])
+    config = write_config(tmp_path, [(ANA, feed.url)], sync=LOOPBACK)
     (outcome,) = sync_batch(_context(config, ledger, "r1"), config.calendars)
 
     assert outcome.outcome == "failed"
@@ -143,7 +144,7 @@ def test_a_missing_feed_fails_at_once_with_a_reason_and_no_secret(
 def test_retries_give_up_after_the_policy_and_keep_the_last_good_entries(
     tmp_path: Path, ledger: Ledger, feed: FeedServer
 ) -> None:
-    config = write_config(tmp_path, [(ANA, feed.url)])
+    config = write_config(tmp_path, [(ANA, feed.url)], sync=LOOPBACK)
     sync_batch(_context(config, ledger, "r1"), config.calendars)
     feed.etag = '"v2"'  # force a full response, which then fails three times
     feed.plan = [500, 500, 500]

@@ -16,7 +16,14 @@ from mentorledger.config import Config, IcsCalendar, resolve_ics_reference
 from mentorledger.errors import SourceError
 from mentorledger.instances import occurrence_key
 from mentorledger.retry import call_with_retries
-from mentorledger.sources.ics.fetch import Fetched, Validators, fetch_file, fetch_url, new_http_client
+from mentorledger.sources.ics.fetch import (
+    Fetched,
+    FetchLimits,
+    Validators,
+    fetch_file,
+    fetch_url,
+    new_http_client,
+)
 from mentorledger.sources.ics.parse import parse_ics
 from mentorledger.sources.protocol import (
     BatchScope,
@@ -35,6 +42,7 @@ CURSOR_VERSION = 1
 class IcsSource:
     kind = "ics"
     cursor_version = CURSOR_VERSION
+    in_workers = True  # needs nothing the run lends: read and counted in the sync's worker processes
 
     def budgets(self, config: Config) -> Sequence[RequestBudget]:
         return ()
@@ -79,18 +87,26 @@ class IcsReader:
         location = resolve_ics_reference(calendar.ics, self._scope.config.base_dir)
         data = previous.data if previous is not None else {}
 
+        limits = fetch_limits(self._scope.config)  # one deadline for every attempt
+
         def fetch() -> Fetched:
             if not calendar.is_url:
                 return fetch_file(location)
             validators = Validators(data.get("etag"), data.get("last_modified"))
-            return fetch_url(location, validators, self._http())
+            return fetch_url(location, validators, self._http(), limits)
 
-        return call_with_retries(
-            fetch,
-            policy=self._scope.backoff,
-            retry_after=lambda exc: 0.0 if isinstance(exc, SourceError) and exc.retryable else None,
-            sleep=self._scope.sleep,
-        )
+        last: list[BaseException] = []
+
+        def retry_after(exc: BaseException) -> float | None:
+            last[:] = [exc]
+            return _retry_hint(exc, limits)
+
+        def sleep(seconds: float) -> None:
+            if seconds >= limits.remaining():  # no time for another try: report what happened
+                raise last[0]
+            self._scope.sleep(seconds)
+
+        return call_with_retries(fetch, policy=self._scope.backoff, retry_after=retry_after, sleep=sleep)
 
     def _http(self) -> httpx.Client:
         if self._client is None:
@@ -100,3 +116,26 @@ class IcsReader:
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
+
+
+def fetch_limits(config: Config) -> FetchLimits:
+    """The bounds of one calendar's download, from the configuration's ``sync:`` settings."""
+    settings = config.sync
+    return FetchLimits(
+        seconds=settings.fetch_seconds,
+        max_redirects=settings.max_redirects,
+        allow_private_addresses=(
+            settings.allow_private_addresses
+            if isinstance(settings.allow_private_addresses, bool)
+            else tuple(settings.allow_private_addresses)
+        ),
+    )
+
+
+def _retry_hint(exc: BaseException, limits: FetchLimits) -> float | None:
+    """Retry a retryable failure (after the server's Retry-After, if any) only if the wait fits in
+    what is left of the download's budget; otherwise the failure is reported as it is."""
+    if not (isinstance(exc, SourceError) and exc.retryable):
+        return None
+    wait = exc.retry_after or 0.0
+    return wait if wait < limits.remaining() else None
