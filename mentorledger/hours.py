@@ -105,10 +105,11 @@ def reviewed_occurrences(entries: list[StoredEntry]) -> list[StoredEntry]:
     states: dict[tuple[str, str], list[str]] = defaultdict(list)
     for entry in entries:
         states[(entry.owner, entry.event_key)].append(entry.review)
-    return [
-        replace(entry, review=occurrence_review(states[(entry.owner, entry.event_key)]))
-        for entry in one_copy_per_occurrence(entries)
-    ]
+    result = []
+    for entry in one_copy_per_occurrence(entries):
+        review = occurrence_review(states[(entry.owner, entry.event_key)])
+        result.append(entry if entry.review == review else replace(entry, review=review))
+    return result
 
 
 def _rank(entry: StoredEntry) -> tuple[str, int, str]:
