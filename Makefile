@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck unit postgres constraints clean server pool worker task-workers deploy web
+.PHONY: install demo test lint typecheck unit postgres bench bench-smoke constraints clean server pool worker task-workers deploy web
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ web: install
 	$(if $(DEMO),MENTORLEDGER_DATABASE_URL=$${MENTORLEDGER_DATABASE_URL:-sqlite:///$(CURDIR)/out/demo-ledger.db}) \
 		$(BIN)/mentorledger web --config $(CONFIG) --host $(WEB_HOST) --port $(WEB_PORT) $(if $(DEMO),--demo)
 
-test: install lint typecheck unit postgres
+test: install lint typecheck unit postgres bench-smoke
 
 lint: install
 	$(BIN)/ruff check .
@@ -38,6 +38,16 @@ unit: install
 
 postgres: install
 	$(BIN)/pytest --backend=postgresql
+
+# The scale benchmark (README: "Performance"): `make bench N=1000` prints one Markdown table row of a
+# generated N-faculty institution (default 100); BENCH_ARGS passes more options (e.g. --no-header).
+bench: install
+	$(BIN)/python benchmarks/bench_scale.py --faculty $(if $(filter command line,$(origin N)),$(N),100) $(BENCH_ARGS)
+
+# CI's smoke of it: tiny calendars, checks that the table is printed (no time is asserted).
+bench-smoke: install
+	$(BIN)/python benchmarks/bench_scale.py --faculty 6 --series 2 --weeks 5 --singles 10 --tagged 5 \
+		--events 100 | tee /dev/stderr | grep -q '^| N faculty | instances | full sync'
 
 constraints: install
 	{ head -n2 constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -vi '^mentorledger'; } > constraints.new

@@ -284,8 +284,9 @@ def rank_minutes(
     review states in rule 8). The values add up to the union's length; absent ranks got no minute."""
     lo, hi = _minute(clip_start), _minute(clip_end)
     boundaries: list[tuple[int, int, int]] = []
-    for start_at, end_at, rank in spans:
-        start, end = max(_minute(start_at), lo), min(_minute(end_at), hi)
+    for start_at, end_at, rank in spans:  # _minute, inlined: this loop runs for every counted entry
+        start = max(int(start_at.timestamp()) // 60, lo)
+        end = min(int(end_at.timestamp()) // 60, hi)
         if end > start:
             boundaries.append((start, 1, rank))
             boundaries.append((end, -1, rank))
@@ -293,11 +294,14 @@ def rank_minutes(
     active: Counter[int] = Counter()
     totals: Counter[int] = Counter()
     previous: int | None = None
+    top: int | None = None  # the highest rank covering [previous, moment)
     for moment, delta, rank in boundaries:
-        if previous is not None and moment > previous:
-            top = max((r for r, n in active.items() if n > 0), default=None)
-            if top is not None:
-                totals[top] += moment - previous
+        if top is not None and previous is not None and moment > previous:
+            totals[top] += moment - previous
         active[rank] += delta
+        if delta > 0:
+            top = rank if top is None or rank > top else top
+        elif active[rank] == 0 and rank == top:
+            top = max((r for r, n in active.items() if n > 0), default=None)
         previous = moment
     return dict(totals)

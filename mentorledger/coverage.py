@@ -13,6 +13,7 @@ for, and which stored meetings therefore count. Pure functions over what the led
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -196,7 +197,7 @@ def period_coverage(
     if not union:
         return PeriodCoverage(Extent.NONE, None, 0, months, stop)
     through = min(spans[-1][1] for spans in per_calendar if spans)
-    covered = [d for d in days if _touches(union, d, tz, stop)]
+    covered = _covered_days(union, days, tz, stop)
     with_data = {(d.year, d.month) for d in covered if _day_start(d, tz) < through}
     complete = len(covered) == len(days) and last_instant_date(through, tz) >= last_instant_date(stop, tz)
     return PeriodCoverage(Extent.FULL if complete else Extent.PARTIAL, through, len(with_data), months, stop)
@@ -211,6 +212,19 @@ def _days(window: Window, stop: dt.datetime, tz: ZoneInfo) -> list[dt.date]:
     return [window.start + dt.timedelta(days=i) for i in range((last - window.start).days + 1)]
 
 
-def _touches(spans: Sequence[Span], day: dt.date, tz: ZoneInfo, stop: dt.datetime) -> bool:
-    start, end = _day_start(day, tz), min(_day_start(day + dt.timedelta(days=1), tz), stop)
-    return any(s < end and e > start for s, e in spans)
+def _covered_days(
+    union: Sequence[Span], days: Sequence[dt.date], tz: ZoneInfo, stop: dt.datetime
+) -> list[dt.date]:
+    """The days (before ``stop``) that a span of ``union`` touches. ``union`` is sorted and disjoint
+    (``merge_spans``), so the last span starting before a day ends is the only one that can reach
+    into it: a binary search per day, not a scan of every span (reports ask this for every person,
+    period and month)."""
+    starts = [start for start, _ in union]
+    covered = []
+    following = _day_start(days[0], tz) if days else stop
+    for day in days:
+        start, following = following, _day_start(day + dt.timedelta(days=1), tz)
+        i = bisect_left(starts, min(following, stop)) - 1
+        if i >= 0 and union[i][1] > start:
+            covered.append(day)
+    return covered

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -24,7 +25,7 @@ from mentorledger.counting import (
     rank_minutes,
     window_bounds,
 )
-from mentorledger.coverage import last_instant_date, split_counted
+from mentorledger.coverage import Covered, last_instant_date, split_counted
 from mentorledger.errors import UserError
 from mentorledger.reviews import Evidence, Review, evidence_of, occurrence_review
 from mentorledger.store.ledger import CalendarRef, Ledger, StoredEntry
@@ -104,10 +105,11 @@ def reviewed_occurrences(entries: list[StoredEntry]) -> list[StoredEntry]:
     states: dict[tuple[str, str], list[str]] = defaultdict(list)
     for entry in entries:
         states[(entry.owner, entry.event_key)].append(entry.review)
-    return [
-        replace(entry, review=occurrence_review(states[(entry.owner, entry.event_key)]))
-        for entry in one_copy_per_occurrence(entries)
-    ]
+    result = []
+    for entry in one_copy_per_occurrence(entries):
+        review = occurrence_review(states[(entry.owner, entry.event_key)])
+        result.append(entry if entry.review == review else replace(entry, review=review))
+    return result
 
 
 def _rank(entry: StoredEntry) -> tuple[str, int, str]:
@@ -152,6 +154,7 @@ def select_entries(
     *,
     as_of: dt.datetime,
     owner: str | None = None,
+    owners: Collection[str] | None = None,
 ) -> tuple[list[StoredEntry], list[StoredEntry]]:
     """Rules 7 to 10 over the entries that overlap [bounds): (counted, scheduled).
 
@@ -159,16 +162,64 @@ def select_entries(
     meeting had ended by ``as_of`` and was seen as past by a successful sync of its calendar, plus the
     hand-made entries of people in the roster that had ended by ``as_of``. Scheduled: the calendar
     entries not yet known to have happened (future, in progress, or not seen since they ended); they
-    are shown apart and never in a total."""
-    keys = configured_calendar_keys(config)
-    calendar = reviewed_occurrences(ledger.entries(keys, *bounds, owner=owner, include_excluded=True))
-    calendar = [entry for entry in calendar if entry.review != Review.EXCLUDED]
-    spans = {key: c.spans for key, c in ledger.coverage(keys).items()}
-    counted, scheduled = split_counted(calendar, spans, as_of)
-    roster = {owner} if owner else {person.email for person in config.people}
-    manual = [m.as_stored() for m in manual_entries(ledger, *bounds, owners=[owner] if owner else None)]
-    counted += [entry for entry in manual if entry.owner in roster and entry.end <= as_of]
-    return counted, scheduled
+    are shown apart and never in a total. ``owner``/``owners`` narrow it to some people (their
+    hand-made entries count even if they are not in the roster)."""
+    chosen = [owner] if owner is not None else owners
+    selection = _Selection.of(config, ledger, bounds, chosen)
+    calendar = ledger.entries(selection.keys, *bounds, owners=chosen, include_excluded=True)
+    manual = [entry for items in selection.manual.values() for entry in items]
+    return selection.apply(calendar, manual, as_of)
+
+
+def select_by_owner(
+    config: Config, ledger: Ledger, bounds: tuple[dt.datetime, dt.datetime], *, as_of: dt.datetime
+) -> Iterator[tuple[str, list[StoredEntry], list[StoredEntry]]]:
+    """``select_entries`` for everyone, one owner at a time: (owner, counted, scheduled) streamed from
+    the ledger, so that totals over an institution hold one person's year in memory, not everyone's."""
+    selection = _Selection.of(config, ledger, bounds, None)
+    manual = dict(selection.manual)
+    for person, calendar in ledger.entries_by_owner(selection.keys, *bounds, include_excluded=True):
+        yield person, *selection.apply(calendar, manual.pop(person, []), as_of)
+    for person, own in sorted(manual.items()):
+        yield person, *selection.apply([], own, as_of)
+
+
+@dataclass(frozen=True, slots=True)
+class _Selection:
+    """What ``select_entries`` needs besides the calendar entries: the configured calendars, their
+    coverage, the roster and the hand-made entries (by owner). Hand-made entries are few (typed in by
+    people), so they are read at once."""
+
+    keys: list[str]
+    spans: dict[str, tuple[Covered, ...]]
+    roster: frozenset[str]
+    manual: dict[str, list[StoredEntry]]
+
+    @classmethod
+    def of(
+        cls,
+        config: Config,
+        ledger: Ledger,
+        bounds: tuple[dt.datetime, dt.datetime],
+        owners: Collection[str] | None,
+    ) -> _Selection:
+        keys = configured_calendar_keys(config)
+        spans = {key: c.spans for key, c in ledger.coverage(keys).items()}
+        roster = frozenset(owners) if owners is not None else frozenset(p.email for p in config.people)
+        manual: dict[str, list[StoredEntry]] = defaultdict(list)
+        for item in manual_entries(ledger, *bounds, owners=owners):
+            manual[item.owner].append(item.as_stored())
+        return cls(keys, spans, roster, dict(manual))
+
+    def apply(
+        self, calendar: list[StoredEntry], manual: list[StoredEntry], as_of: dt.datetime
+    ) -> tuple[list[StoredEntry], list[StoredEntry]]:
+        """Rules 7 to 10 over these calendar and hand-made entries (whole owners: a review belongs to
+        every copy of an occurrence)."""
+        kept = [entry for entry in reviewed_occurrences(calendar) if entry.review != Review.EXCLUDED]
+        counted, scheduled = split_counted(kept, self.spans, as_of)
+        counted += [entry for entry in manual if entry.owner in self.roster and entry.end <= as_of]
+        return counted, scheduled
 
 
 def counted_entries(
@@ -194,8 +245,17 @@ def compute_hours(
 ) -> HoursReport:
     as_of = as_of or dt.datetime.now(dt.UTC)
     window = resolve_window(config, start, end, today=last_instant_date(as_of, config.tz))
-    entries, bounds = ledger_entries(config, ledger, window, mentor=mentor, as_of=as_of)
-    return HoursReport(window, mentor_rows(config, entries, bounds), as_of=as_of)
+    if mentor is not None:
+        entries, bounds = ledger_entries(config, ledger, window, mentor=mentor, as_of=as_of)
+        return HoursReport(window, mentor_rows(config, entries, bounds), as_of=as_of)
+    bounds = window_bounds(window, config.tz)
+    rows = [
+        row
+        for _, counted, _ in select_by_owner(config, ledger, bounds, as_of=as_of)
+        for row in mentor_rows(config, counted, bounds)
+    ]
+    rows.sort(key=lambda m: (-m.minutes, m.email))
+    return HoursReport(window, rows, as_of=as_of)
 
 
 def mentor_rows(

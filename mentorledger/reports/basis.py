@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from mentorledger.attestation.rules import State, attested_minutes, session_states
@@ -107,6 +107,8 @@ class LedgerView:
         scheduled: Sequence[StoredEntry],
         calendars: dict[str, list[CalendarCoverage]],
         attestation: dict[tuple[str, str], State] | None = None,
+        owners: Collection[str] | None = None,
+        ledger: Ledger | None = None,
     ) -> None:
         self.config = config
         self.as_of = as_of
@@ -115,12 +117,23 @@ class LedgerView:
         self._scheduled = _by_owner(scheduled)
         self._calendars = calendars
         self._attestation = attestation or {}  # (owner, event key) -> state of sessions mentees attest
+        # Scoped to some people (one department): others are read on demand, one person at a time.
+        self._loaded = set(owners) if owners is not None else None
+        self._ledger = ledger
 
     @classmethod
     def load(
-        cls, config: Config, ledger: Ledger, windows: Sequence[Window], as_of: dt.datetime | None = None
+        cls,
+        config: Config,
+        ledger: Ledger,
+        windows: Sequence[Window],
+        as_of: dt.datetime | None = None,
+        *,
+        owners: Collection[str] | None = None,
     ) -> LedgerView:
-        """Read once what ``windows`` need; ``as_of`` defaults to now."""
+        """Read once what ``windows`` need, of ``owners`` (default: everyone); ``as_of`` defaults to
+        now. A view of some owners reads anyone else it is asked about when asked (so memory follows
+        the people a report shows, not the institution)."""
         as_of = as_of or dt.datetime.now(dt.UTC)
         span = Window(start=min(w.start for w in windows), end=max(w.end for w in windows))
         refs = configured_calendars(config)
@@ -130,8 +143,8 @@ class LedgerView:
         for ref in refs:
             blank = CalendarCoverage(ref.calendar_key, ref.owner)  # configured, never synced
             calendars[ref.owner].append(known.get(ref.calendar_key, blank))
-        counted, scheduled = select_entries(config, ledger, window_bounds(span, config.tz), as_of=as_of)
-        attestation = session_states(counted, Roster.of(config), recorded_answers(ledger))
+        chosen = sorted(set(owners)) if owners is not None else None
+        counted, scheduled, attestation = _read(config, ledger, span, as_of, chosen)
         return cls(
             config,
             as_of=as_of,
@@ -140,7 +153,19 @@ class LedgerView:
             scheduled=scheduled,
             calendars=calendars,
             attestation=attestation,
+            owners=chosen,
+            ledger=ledger,
         )
+
+    def _ensure(self, email: str) -> None:
+        """Read one more person into a scoped view (someone outside the people it was loaded for)."""
+        if self._loaded is None or email in self._loaded or self._ledger is None:
+            return
+        self._loaded.add(email)
+        counted, scheduled, attestation = _read(self.config, self._ledger, self.span, self.as_of, [email])
+        self._counted.update(_by_owner(counted))
+        self._scheduled.update(_by_owner(scheduled))
+        self._attestation.update(attestation)
 
     # -- per person ------------------------------------------------------------------------------------
 
@@ -152,11 +177,13 @@ class LedgerView:
 
     def counted(self, email: str, window: Window) -> list[StoredEntry]:
         """The person's counted entries that overlap ``window`` (for subsets: one mentee, one group)."""
+        self._ensure(email)
         return self._overlapping(self._counted.get(email, []), window)
 
     def period(self, email: str, window: Window) -> PeriodHours:
         coverage = self.coverage(email, window)
         bounds = self.bounds(window)
+        self._ensure(email)
         scheduled = minutes_by_owner(self._overlapping(self._scheduled.get(email, []), window), bounds)
         scheduled_minutes = sum(scheduled[email][0].values()) if email in scheduled else 0
         entries = self.counted(email, window)
@@ -222,13 +249,25 @@ def load_view(
     end: dt.date | None,
     as_of: dt.datetime | None,
     with_previous: bool = False,
+    owners: Collection[str] | None = None,
 ) -> tuple[LedgerView, Window]:
     """The requested period (defaults: the configured window) and a view that covers it (and the
-    previous period of the same length, for reports that compare)."""
+    previous period of the same length, for reports that compare), of ``owners`` (default everyone)."""
     as_of = as_of or dt.datetime.now(dt.UTC)
     window = resolve_window(config, start, end, today=last_instant_date(as_of, config.tz))
     windows = [previous_window(window), window] if with_previous else [window]
-    return LedgerView.load(config, ledger, windows, as_of), window
+    return LedgerView.load(config, ledger, windows, as_of, owners=owners), window
+
+
+def _read(
+    config: Config, ledger: Ledger, span: Window, as_of: dt.datetime, owners: Collection[str] | None
+) -> tuple[list[StoredEntry], list[StoredEntry], dict[tuple[str, str], State]]:
+    """Counted and scheduled entries over ``span`` of ``owners`` (default everyone), and the states of
+    their sessions mentees attest."""
+    bounds = window_bounds(span, config.tz)
+    counted, scheduled = select_entries(config, ledger, bounds, as_of=as_of, owners=owners)
+    answers = recorded_answers(ledger, mentors=owners)
+    return counted, scheduled, session_states(counted, Roster.of(config), answers)
 
 
 def _by_owner(entries: Sequence[StoredEntry]) -> dict[str, list[StoredEntry]]:

@@ -268,8 +268,9 @@ def department_view(
     as_of: dt.datetime | None = None,
 ) -> tuple[LedgerView, Window]:
     """The ledger view a department's chair report is made from (the period and the previous one)."""
-    department_people(config, department)  # a wrong name fails before the ledger is read
-    return load_view(config, ledger, start=start, end=end, as_of=as_of, with_previous=True)
+    people = department_people(config, department)  # a wrong name fails before the ledger is read
+    owners = [p.email for p in people]
+    return load_view(config, ledger, start=start, end=end, as_of=as_of, with_previous=True, owners=owners)
 
 
 def chair_report(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from mentorledger.config import Config, Window
 from mentorledger.reports.basis import load_view
-from mentorledger.reports.chair_data import ChairReport, chair_report
+from mentorledger.reports.chair_data import ChairReport, chair_report, department_view
 from mentorledger.reports.credit import fte_equivalent, previous_window
 from mentorledger.store.ledger import Ledger
 
@@ -59,9 +59,13 @@ def build_school_report(
     as_of: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> SchoolReport:
-    view, window = load_view(config, ledger, start=start, end=end, as_of=as_of, with_previous=True)
+    # One department's people in memory at a time (flat memory at any number of departments).
+    view, window = load_view(config, ledger, start=start, end=end, as_of=as_of, with_previous=True, owners=())
     generated = now or dt.datetime.now(dt.UTC)
-    reports = [chair_report(view, name, window, now=generated) for name in department_names(config)]
+    reports = []
+    for name in department_names(config):
+        department, _ = department_view(config, ledger, name, start=start, end=end, as_of=view.as_of)
+        reports.append(chair_report(department, name, window, now=generated))
     return SchoolReport(
         institution=config.institution,
         window=window,

@@ -10,12 +10,12 @@ moved returns to pending (rule 8, audited in the review audit). A sync that dies
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, Row, Select, insert, select, update
 from sqlalchemy.orm import Session
 
 from mentorledger.counting import Category, Entry
@@ -140,6 +140,59 @@ def _audit(
     }
 
 
+_CATEGORIES = {str(c): c for c in Category}
+
+
+def _entries_query(
+    calendar_keys: Collection[str], start: dt.datetime, end: dt.datetime, *, include_excluded: bool
+) -> Select[Any]:
+    """Active entries of these calendars overlapping [start, end), as columns, by owner and start."""
+    query = (
+        select(
+            EntryRow.owner,
+            CalendarRow.calendar_key,
+            EntryRow.source_key,
+            EntryRow.event_key,
+            EntryRow.start_utc,
+            EntryRow.end_utc,
+            EntryRow.category,
+            EntryRow.rule,
+            EntryRow.group_id,
+            EntryRow.participants,
+            EntryRow.review,
+            EntryRow.revision,
+            EntryRow.id,
+        )
+        .join(CalendarRow, EntryRow.calendar_id == CalendarRow.id)
+        .where(
+            EntryRow.status == "active",
+            EntryRow.start_utc < end,
+            EntryRow.end_utc > start,
+            CalendarRow.calendar_key.in_(list(calendar_keys)),
+        )
+        .order_by(EntryRow.owner, EntryRow.start_utc)
+    )
+    return query if include_excluded else query.where(EntryRow.review != "excluded")
+
+
+def _stored(row: Row[Any]) -> StoredEntry:
+    return StoredEntry(
+        owner=row[0],
+        calendar_key=row[1],
+        source_key=row[2],
+        event_key=row[3],
+        start=row[4],
+        end=row[5],
+        category=_CATEGORIES[row[6]],
+        rule=row[7],
+        group_id=row[8],
+        participants=tuple(row[9]),
+        review=row[10],
+        revision=row[11],
+        entry_id=row[12],
+    )
+
+
 class Ledger:
     def __init__(self, engine: Engine, *, clock: Callable[[], dt.datetime] = _now) -> None:
         self.engine = engine
@@ -177,63 +230,47 @@ class Ledger:
         end: dt.datetime,
         *,
         owner: str | None = None,
+        owners: Collection[str] | None = None,
         include_excluded: bool = False,
         event_key: str | None = None,
     ) -> list[StoredEntry]:
-        """Active entries of these calendars that overlap [start, end) (of one owner, one occurrence).
+        """Active entries of these calendars that overlap [start, end) (of one owner or some owners,
+        of one occurrence), by owner and start.
 
         Reads columns, not ORM objects: a mentor's year is thousands of rows, read on every page."""
-        query = (
-            select(
-                EntryRow.owner,
-                CalendarRow.calendar_key,
-                EntryRow.source_key,
-                EntryRow.event_key,
-                EntryRow.start_utc,
-                EntryRow.end_utc,
-                EntryRow.category,
-                EntryRow.rule,
-                EntryRow.group_id,
-                EntryRow.participants,
-                EntryRow.review,
-                EntryRow.revision,
-                EntryRow.id,
-            )
-            .join(CalendarRow, EntryRow.calendar_id == CalendarRow.id)
-            .where(
-                EntryRow.status == "active",
-                EntryRow.start_utc < end,
-                EntryRow.end_utc > start,
-                CalendarRow.calendar_key.in_(list(calendar_keys)),
-            )
-            .order_by(EntryRow.owner, EntryRow.start_utc)
-        )
+        query = _entries_query(calendar_keys, start, end, include_excluded=include_excluded)
         if owner is not None:
             query = query.where(EntryRow.owner == owner)
-        if not include_excluded:
-            query = query.where(EntryRow.review != "excluded")
+        if owners is not None:
+            query = query.where(EntryRow.owner.in_(list(owners)))
         if event_key is not None:
             query = query.where(EntryRow.event_key == event_key)
-        categories = {str(c): c for c in Category}
         with Session(self.engine) as session:
-            return [
-                StoredEntry(
-                    owner=row[0],
-                    calendar_key=row[1],
-                    source_key=row[2],
-                    event_key=row[3],
-                    start=row[4],
-                    end=row[5],
-                    category=categories[row[6]],
-                    rule=row[7],
-                    group_id=row[8],
-                    participants=tuple(row[9]),
-                    review=row[10],
-                    revision=row[11],
-                    entry_id=row[12],
-                )
-                for row in session.execute(query)
-            ]
+            return [_stored(row) for row in session.execute(query)]
+
+    def entries_by_owner(
+        self,
+        calendar_keys: Collection[str],
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        include_excluded: bool = False,
+        chunk: int = 5000,
+    ) -> Iterator[tuple[str, list[StoredEntry]]]:
+        """The same entries as ``entries``, streamed one owner at a time (in owner order): memory holds
+        one owner's year, not the institution's, however many faculty the ledger has."""
+        query = _entries_query(calendar_keys, start, end, include_excluded=include_excluded)
+        with Session(self.engine) as session:
+            rows = session.execute(query.execution_options(yield_per=chunk))
+            current: list[StoredEntry] = []
+            for row in rows:
+                entry = _stored(row)
+                if current and entry.owner != current[0].owner:
+                    yield current[0].owner, current
+                    current = []
+                current.append(entry)
+            if current:
+                yield current[0].owner, current
 
     # -- writing -------------------------------------------------------------------------------------
 
