@@ -10,6 +10,7 @@ VEVENT, unbalanced BEGIN/END, events nested in other components) are not split: 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -20,17 +21,17 @@ NO_UID = ""  # the group of every VEVENT without a UID
 
 @dataclass(slots=True)
 class Group:
-    lines: list[str] = field(default_factory=list)
+    blocks: list[str] = field(default_factory=list)  # the raw text of each VEVENT, in file order
 
     @property
     def digest(self) -> str:
-        return _digest(self.lines)
+        return _digest(self.blocks)
 
 
 @dataclass(slots=True)
 class SplitCalendar:
     opening: str  # the BEGIN:VCALENDAR line as written
-    context: list[str]  # header properties and VTIMEZONE blocks
+    context: list[str]  # header properties and VTIMEZONE blocks, raw text
     groups: dict[str, Group]  # by UID, in file order
 
     @property
@@ -39,83 +40,86 @@ class SplitCalendar:
 
     def text_of(self, uids: Iterable[str]) -> bytes:
         """A calendar of the context and these groups only: what a partial read parses."""
-        lines = [self.opening, *self.context]
+        parts = [self.opening, *self.context]
         for uid in uids:
-            lines.extend(self.groups[uid].lines)
-        lines.append("END:VCALENDAR")
-        return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+            parts.extend(self.groups[uid].blocks)
+        parts.append("END:VCALENDAR\n")
+        return "".join(parts).encode("utf-8")
+
+
+_BOUNDARY = re.compile(r"^(BEGIN|END):[ \t]*([^\n]*?)[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_UID = re.compile(r"^UID[;:]", re.MULTILINE | re.IGNORECASE)
 
 
 def split_calendar(data: bytes) -> SplitCalendar | None:
-    """The feed's groups and context, or None when its structure is not one plain VCALENDAR."""
-    lines = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n").split("\n")
-    index = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
-    if index == len(lines) or lines[index].strip().upper() != "BEGIN:VCALENDAR":
+    """The feed's groups and context, or None when its structure is not one plain VCALENDAR.
+
+    Only the BEGIN/END lines are looked at (a regular expression over the text): a text value cannot
+    hold a line break, so a line starting with BEGIN: or END: is always a component boundary."""
+    text = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    boundaries = list(_BOUNDARY.finditer(text))
+    if not boundaries or text[: boundaries[0].start()].strip():
         return None
-    split = SplitCalendar(lines[index], [], {})
-    block: list[str] | None = None
-    depth = 0
-    ended = False
-    for line in lines[index + 1 :]:
-        if ended:
-            if line.strip():
-                return None  # content after END:VCALENDAR: another calendar, read whole
-            continue
-        upper = line.strip().upper() if line[:1] not in (" ", "\t") else ""
-        if block is None:
-            if upper.startswith("BEGIN:"):
-                block, depth = [line], 1
-            elif upper == "END:VCALENDAR":
-                ended = True
-            elif line.strip():
-                split.context.append(line)
-            continue
-        block.append(line)
-        if upper.startswith("BEGIN:"):
-            depth += 1
-        elif upper.startswith("END:"):
-            depth -= 1
+    first, last = boundaries[0], boundaries[-1]
+    if (first[1].upper(), first[2].upper()) != ("BEGIN", "VCALENDAR") or text[last.end() :].strip():
+        return None
+    if (last[1].upper(), last[2].upper()) != ("END", "VCALENDAR"):
+        return None
+    split = SplitCalendar(text[: first.end() + 1], [], {})
+    depth, opened, position = 0, first, first.end() + 1
+    for boundary in boundaries[1:-1]:
+        if boundary[1].upper() == "BEGIN":
             if depth == 0:
-                if not _place(split, block):
-                    return None
-                block = None
-    return split if ended and block is None else None
+                _add_context(split, text[position : boundary.start()])
+                opened = boundary
+            depth += 1
+            continue
+        depth -= 1
+        if depth < 0:
+            return None
+        if depth == 0:
+            position = boundary.end() + 1
+            if not _place(split, opened[2].upper(), text[opened.start() : position]):
+                return None
+    if depth != 0:
+        return None
+    _add_context(split, text[position : last.start()])
+    return split
 
 
-def _place(split: SplitCalendar, block: list[str]) -> bool:
-    name = block[0].strip().upper()[len("BEGIN:") :]
+def _add_context(split: SplitCalendar, properties: str) -> None:
+    """Calendar properties between components (X-WR-TIMEZONE, METHOD, ...): part of every read."""
+    if properties.strip():
+        split.context.append(properties)
+
+
+def _place(split: SplitCalendar, name: str, block: str) -> bool:
     if name == "VEVENT":
-        split.groups.setdefault(_uid_of(block), Group()).lines.extend(block)
+        split.groups.setdefault(_uid_of(block), Group()).blocks.append(block)
     elif name == "VTIMEZONE":
-        split.context.extend(block)
-    elif any(line.strip().upper() == "BEGIN:VEVENT" for line in block):
+        split.context.append(block)
+    elif re.search(r"^BEGIN:[ \t]*VEVENT", block, re.MULTILINE | re.IGNORECASE):
         return False  # a VEVENT inside another component: the full read finds it, a split would not
     return True  # VTODO, VJOURNAL, ...: nothing is read from them
 
 
-def _uid_of(block: list[str]) -> str:
-    """The UID as icalendar reads it (unfolded, unescaped), from the event's own properties."""
-    unfolded: list[str] = []
-    for line in block[1:]:
-        if line[:1] in (" ", "\t") and unfolded:
-            unfolded[-1] += line[1:]
-        else:
-            unfolded.append(line)
-    depth = 0
-    for line in unfolded:
-        upper = line.strip().upper()
-        if upper.startswith("BEGIN:"):
-            depth += 1
-        elif upper.startswith("END:"):
-            depth -= 1
-        elif depth == 0 and _name_of(line) == "UID":
-            return str(vText.from_ical(_value_of(line)))
+def _uid_of(block: str) -> str:
+    """The UID as icalendar reads it (unfolded, unescaped), from the event's own properties (not
+    those of a VALARM inside it, which may have a UID of its own)."""
+    nested = [m.start() for m in _BOUNDARY.finditer(block)][1:-1]  # nested BEGIN/END positions
+    for match in _UID.finditer(block):
+        if sum(1 for position in nested if position < match.start()) % 2:
+            continue  # inside a nested component (only one level is real-world)
+        end = match.start()
+        while True:  # the property, unfolded
+            end = block.find("\n", end)
+            if end < 0 or block[end + 1 : end + 2] not in (" ", "\t"):
+                break
+            end += 1
+        line = re.sub(r"\n[ \t]", "", block[match.start() : None if end < 0 else end])
+        value = _value_of(line)
+        return str(vText.from_ical(value)) if "\\" in value else value
     return NO_UID
-
-
-def _name_of(line: str) -> str:
-    end = min((i for i in (line.find(";"), line.find(":")) if i >= 0), default=len(line))
-    return line[:end].strip().upper()
 
 
 def _value_of(line: str) -> str:
@@ -129,8 +133,11 @@ def _value_of(line: str) -> str:
     return ""
 
 
-def _digest(lines: list[str]) -> str:
-    return hashlib.sha256("\n".join(lines).encode("utf-8", errors="replace")).hexdigest()[:32]
+def _digest(parts: list[str]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", errors="replace"))
+    return digest.hexdigest()[:32]
 
 
 def group_keys(
