@@ -1,12 +1,14 @@
-"""What does a re-sync of a Microsoft 365 or CalDAV calendar cost, relative to its full sync?
+"""What does a re-sync of a Microsoft 365, CalDAV or ICS calendar cost, relative to its full sync?
 
-For each source, one calendar of ``--events`` one-off meetings (a quarter of them mentoring) is served
-by the same servers the tests use (the HTTPS Graph stand-in; a real Radicale on loopback), then, in
-this one run:
+For each source, one calendar of ``--events`` meetings (a quarter of them mentoring) is served by the
+same servers the tests use (the HTTPS Graph stand-in; a real Radicale on loopback) or, for ICS, written
+as an Exchange-style file (Windows TZID with its VTIMEZONE; every tenth meeting a weekly series of ten,
+with one moved occurrence), then, in this one run:
 
   full        the first sync: every event read, counted and written
   unchanged   a re-sync where nothing changed (target: one request, no entry writes)
-  1% changed  a re-sync after 1% of the events moved (target: at most 5% of the full sync)
+  1% changed  a re-sync after 1% of the events (ICS: of the series) moved (target: at most 5% of the
+              full sync)
 
 and prints each as a ratio to the full sync, with the requests each made. Usage:
     .venv/bin/python benchmarks/bench_sources.py [--events 2000]
@@ -88,6 +90,37 @@ def vevent(i: int, shift: int = 0) -> str:
         f"DTSTART:{start:%Y%m%dT%H%M%SZ}\r\nDTEND:{start + dt.timedelta(minutes=45):%Y%m%dT%H%M%SZ}\r\n"
         f"SUMMARY:{'1:1' if i % 4 == 0 else 'Clinic'}\r\nORGANIZER:mailto:{OWNER}\r\n"
         f"ATTENDEE;PARTSTAT=ACCEPTED:mailto:{other}\r\nEND:VEVENT\r\n"
+    )
+
+
+EXCHANGE_ZONE = (
+    "BEGIN:VTIMEZONE\r\nTZID:Eastern Standard Time\r\nBEGIN:STANDARD\r\nDTSTART:16010101T020000\r\n"
+    "TZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nRRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=1SU;BYMONTH=11\r\n"
+    "END:STANDARD\r\nBEGIN:DAYLIGHT\r\nDTSTART:16010101T020000\r\nTZOFFSETFROM:-0500\r\n"
+    "TZOFFSETTO:-0400\r\nRRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=2SU;BYMONTH=3\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n"
+)
+
+
+def exchange_vevent(i: int, shift: int = 0) -> str:
+    """One Exchange-style meeting in Eastern Standard Time; every tenth a weekly series of ten with its
+    third occurrence moved by an hour (a master and an override sharing the UID)."""
+    start = (start_of(i, shift) - dt.timedelta(hours=4)).replace(tzinfo=None)
+    other = MENTEE if i % 4 == 0 else "x@else.org"
+
+    def event(begin: dt.datetime, extra: str) -> str:
+        return (
+            f"BEGIN:VEVENT\r\nUID:bench-{i}@example.edu\r\nDTSTAMP:20250601T000000Z\r\nSEQUENCE:{shift}\r\n"
+            f"DTSTART;TZID=Eastern Standard Time:{begin:%Y%m%dT%H%M%S}\r\n"
+            f"DTEND;TZID=Eastern Standard Time:{begin + dt.timedelta(minutes=45):%Y%m%dT%H%M%S}\r\n{extra}"
+            f"SUMMARY:{'1:1' if i % 4 == 0 else 'Clinic'}\r\nORGANIZER:mailto:{OWNER}\r\n"
+            f"ATTENDEE;PARTSTAT=ACCEPTED:mailto:{other}\r\nEND:VEVENT\r\n"
+        )
+
+    if i % 10:
+        return event(start, "")
+    moved = start + dt.timedelta(weeks=2)
+    return event(start, "RRULE:FREQ=WEEKLY;COUNT=10\r\n") + event(
+        moved + dt.timedelta(hours=1), f"RECURRENCE-ID;TZID=Eastern Standard Time:{moved:%Y%m%dT%H%M%S}\r\n"
     )
 
 
@@ -182,20 +215,45 @@ def caldav_calendar(root: Path, events: int) -> Iterator[tuple[Config, Server]]:
         yield load_config(path), Server(lambda: len(server.seen), lambda: server.server_seconds, change)
 
 
+@contextmanager
+def ics_calendar(root: Path, events: int) -> Iterator[tuple[Config, Server]]:
+    root.mkdir(parents=True, exist_ok=True)
+    shifts = dict.fromkeys(range(events), 0)
+
+    def write() -> None:
+        body = "".join(exchange_vevent(i, shift) for i, shift in shifts.items())
+        text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:Microsoft Exchange Server 2010\r\n"
+        (root / "feed.ics").write_text(text + EXCHANGE_ZONE + body + "END:VCALENDAR\r\n", encoding="utf-8")
+
+    def change() -> None:  # 1% of the meetings, one in ten of them a series, as in the whole file
+        for k, i in enumerate(range(0, events, 100)):
+            shifts[i + k % 10] += 1
+        write()
+
+    write()
+    path = root / "ics.yaml"
+    path.write_text(HEAD + f"calendars:\n  - {{owner: {OWNER}, ics: feed.ics}}\n", encoding="utf-8")
+    yield load_config(path), Server(lambda: 0, lambda: 0.0, change)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--events", type=int, default=2000)
+    parser.add_argument("--only", choices=("m365", "caldav", "ics"), help="measure one source only")
     args = parser.parse_args()
     os.environ.pop("MENTORLEDGER_CALDAV_CREDENTIALS", None)
     results: dict[str, list[Row]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        for name, calendar in (
-            ("Microsoft 365 (Graph stand-in)", graph_calendar),
-            ("CalDAV (Radicale)", caldav_calendar),
+        for kind, name, calendar in (
+            ("m365", "Microsoft 365 (Graph stand-in)", graph_calendar),
+            ("caldav", "CalDAV (Radicale)", caldav_calendar),
+            ("ics", "ICS file (Exchange-style)", ics_calendar),
         ):
+            if args.only not in (None, kind):
+                continue
             ledger = Ledger.open(f"sqlite:///{root / (name[:6] + '.db')}")
             with calendar(root / name[:6], args.events) as (config, server):
                 results[name] = measure(config, ledger, server)

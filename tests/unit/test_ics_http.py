@@ -195,7 +195,7 @@ def test_an_unexpected_error_in_one_calendar_fails_only_that_calendar(
     for name in ("a", "b"):
         (tmp_path / f"{name}.ics").write_bytes(FEED.replace(b"http-1", f"uid-{name}".encode()))
     config = write_config(tmp_path, [(ANA, "a.ics"), (ANA, "b.ics")])
-    import mentorledger.sources.ics.source as sync_module
+    import mentorledger.sources.ics.incremental as sync_module
 
     real_parse = sync_module.parse_ics
     calls = {"n": 0}

@@ -23,6 +23,7 @@ from mentorledger.config import normalize_email
 from mentorledger.errors import SourceError
 from mentorledger.instances import Attendee, Instance, revision_of, stable_hash
 from mentorledger.redaction import event_hint, event_problem, short_reason
+from mentorledger.sources.ics.zones import read_known_zones_as_zoneinfo
 
 UTC = dt.UTC
 _PAD = dt.timedelta(days=2)  # expansion margin; instances are clipped exactly afterwards
@@ -36,7 +37,7 @@ class ParsedCalendar:
 
 def parse_ics(data: bytes, *, start: dt.datetime, end: dt.datetime, fallback_tz: ZoneInfo) -> ParsedCalendar:
     """Instances that overlap [start, end) (aware datetimes). Raises SourceError if nothing is readable."""
-    calendar = _load(data)
+    calendar = read_known_zones_as_zoneinfo(_load(data), (start - _PAD, end + _PAD))
     result = ParsedCalendar()
     calendar = _floating_in_calendar_zone(calendar, result.problems)
     recurring = _recurring_uids(calendar)

@@ -1,5 +1,6 @@
 """Reading one ICS file or feed: fetch it (conditionally, with the ETag and Last-Modified the cursor
-kept), and if its content is new, parse it into a snapshot of the window.
+kept), and if its content is new, read it: in full (a snapshot of the window), or, when the cursor
+records the feed's UID groups, only the series whose text changed (``incremental``).
 
 The cursor holds the feed's validators and the hash of the content last read. A feed that answers
 304, or whose content hash is unchanged, is reported as ``Changes`` with nothing in them: it is not
@@ -14,7 +15,6 @@ import httpx
 
 from mentorledger.config import Config, IcsCalendar, resolve_ics_reference
 from mentorledger.errors import SourceError
-from mentorledger.instances import occurrence_key
 from mentorledger.retry import call_with_retries
 from mentorledger.sources.ics.fetch import (
     Fetched,
@@ -24,19 +24,17 @@ from mentorledger.sources.ics.fetch import (
     fetch_url,
     new_http_client,
 )
-from mentorledger.sources.ics.parse import parse_ics
+from mentorledger.sources.ics.incremental import read_feed
 from mentorledger.sources.protocol import (
     BatchScope,
     Changes,
     Cursor,
-    Item,
     Read,
     ReadRequest,
     RequestBudget,
-    Snapshot,
 )
 
-CURSOR_VERSION = 1
+CURSOR_VERSION = 2  # 2: the UID groups of the last read (work proportional to change)
 
 
 class IcsSource:
@@ -69,9 +67,6 @@ class IcsReader:
             return Changes((), previous)
         if fetched.content is None:  # 304 although we sent no validators: treat as a server error
             raise SourceError(f"{request.label} answered 304 Not Modified to an unconditional request")
-        parsed = parse_ics(
-            fetched.content, start=request.window[0], end=request.window[1], fallback_tz=request.tz
-        )
         cursor = Cursor(
             CURSOR_VERSION,
             data={
@@ -80,8 +75,7 @@ class IcsReader:
                 "content_hash": fetched.content_hash,
             },
         )
-        items = [Item(occurrence_key(request.calendar_key, i), i) for i in parsed.instances]
-        return Snapshot(items, cursor, parsed.problems)
+        return read_feed(fetched.content, request, previous, cursor)
 
     def _fetch(self, calendar: IcsCalendar, previous: Cursor | None) -> Fetched:
         location = resolve_ics_reference(calendar.ics, self._scope.config.base_dir)
