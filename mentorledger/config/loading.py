@@ -175,17 +175,18 @@ _CLoader.add_constructor(_TIMESTAMP, _timestamp_or_text)
 
 def describe_problem(file: Path, loc: Sequence[str | int], reason: str) -> str:
     """``FILE:LINE: key.path: reason`` for a problem found outside ``check_config`` (warnings)."""
+    return describe_problems(file, [(tuple(loc), reason)])[0]
+
+
+def describe_problems(file: Path, located: Sequence[Located]) -> list[str]:
+    """``describe_problem`` for many problems, from one parse of the file, listed like
+    ``check_config``'s (the first PROBLEM_LISTING_LIMIT, then a count of the rest)."""
     try:
-        root = _tree(file.read_text(encoding="utf-8-sig"))
+        root, _ = parse_yaml(file.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         root = None
-    return _describe(file, root, loc, reason)
-
-
-@lru_cache(maxsize=2)
-def _tree(text: str) -> yaml.Node | None:
-    """The node tree of a text, kept so that a command's many warnings parse the file once."""
-    return parse_yaml(text)[0]
+    shown = located[:PROBLEM_LISTING_LIMIT]
+    return _listing(file, [_describe(file, root, loc, reason) for loc, reason in shown], len(located))
 
 
 def _without_tags(loc: Sequence[str | int]) -> tuple[str | int, ...]:

@@ -144,3 +144,18 @@ def test_a_broken_file_is_read_again_after_it_is_fixed(tmp_path: Path) -> None:
         load_config(path)
     path.write_text(HEAD + PERSON, encoding="utf-8")
     assert load_config(path).people[0].email == "ana@x.edu"
+
+
+def test_many_warnings_are_described_from_one_parse_and_listed_like_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "dept.yaml"
+    path.write_text(HEAD + PERSON, encoding="utf-8")
+    parses: list[str] = []
+    real = loading.parse_yaml
+    monkeypatch.setattr(loading, "parse_yaml", lambda text, *a: parses.append(text) or real(text, *a))
+    lines = loading.describe_problems(path, [(("people", 0, "email"), "w")] * 60)
+    assert len(parses) == 1
+    assert lines[0] == f"{path}:4: people[0].email: w"
+    assert lines[-1] == f"{path}: ... and 10 more problems not listed; fix the ones above and validate again"
+    assert len(lines) == loading.PROBLEM_LISTING_LIMIT + 1
