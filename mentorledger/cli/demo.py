@@ -34,7 +34,7 @@ def demo(
     """Run the whole pipeline on the bundled sample department and show the result."""
     if not DEMO_CONFIG.is_file():
         raise UserError(f"demo data not found at {DEMO_CONFIG}; run the demo from a checkout of mentorledger")
-    output_folder(out_dir, "demo's results")
+    output_folder(out_dir, "demo's results").mkdir(parents=True, exist_ok=True)
     database_url = os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{(out_dir / 'demo-ledger.db').resolve()}"
     loaded = load(DEMO_CONFIG)
     out.print(
