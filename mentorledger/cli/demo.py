@@ -14,6 +14,7 @@ from mentorledger.cli.app import VerboseOption, app, load, out, shown
 from mentorledger.cli.exports import print_exported
 from mentorledger.cli.hours import HoursFormat, hours_csv, print_hours
 from mentorledger.cli.invites import print_invites, run_invites
+from mentorledger.cli.outputs import output_folder
 from mentorledger.cli.reports import Period, print_written, run_report
 from mentorledger.cli.sync import print_sync_summary, run_sync
 from mentorledger.config import Config
@@ -33,7 +34,7 @@ def demo(
     """Run the whole pipeline on the bundled sample department and show the result."""
     if not DEMO_CONFIG.is_file():
         raise UserError(f"demo data not found at {DEMO_CONFIG}; run the demo from a checkout of mentorledger")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    output_folder(out_dir, "demo's results").mkdir(parents=True, exist_ok=True)
     database_url = os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{(out_dir / 'demo-ledger.db').resolve()}"
     loaded = load(DEMO_CONFIG)
     out.print(

@@ -11,6 +11,7 @@ import typer
 
 from mentorledger.asof import resolve_as_of
 from mentorledger.cli.app import AsOf, ConfigOption, DateFrom, DateTo, app, load, open_ledger, out
+from mentorledger.cli.outputs import output_file_or_folder
 from mentorledger.config import Config
 from mentorledger.errors import UserError
 
@@ -30,11 +31,16 @@ MappingOption = Annotated[
 
 
 def _export_period(
-    config: Path | None, date_from: dt.date | None, date_to: dt.date | None, as_of: str | None
+    config: Path | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    as_of: str | None,
+    out_dir: Path,
 ) -> tuple[Config, dict[str, Any]]:
     loaded = load(config)
     if date_from and date_to and date_to < date_from:
         raise UserError(f"--to {date_to} is before --from {date_from}")
+    output_file_or_folder(out_dir, "export")
     return loaded, {"start": date_from, "end": date_to, "as_of": resolve_as_of(as_of, loaded.tz)}
 
 
@@ -55,7 +61,7 @@ def export_json(
     """Every mentor's summary as JSON, against the published schema (mentor-summaries.schema.json)."""
     from mentorledger.exports.run import export_json as run
 
-    loaded, period = _export_period(config, date_from, date_to, as_of)
+    loaded, period = _export_period(config, date_from, date_to, as_of, out_dir)
     print_exported("mentor summaries", run(loaded, open_ledger(loaded), out_dir, **period))
 
 
@@ -72,7 +78,7 @@ def export_far(
     or group per academic year."""
     from mentorledger.exports.run import export_far as run
 
-    loaded, period = _export_period(config, date_from, date_to, as_of)
+    loaded, period = _export_period(config, date_from, date_to, as_of, out_dir)
     print_exported(
         "FAR activities", run(loaded, open_ledger(loaded), out_dir, mapping_path=mapping, **period)
     )
@@ -97,6 +103,6 @@ def export_watermark(
     """Watermark Faculty Success XML import for the mentoring screen; with --send, import it."""
     from mentorledger.exports.run import export_watermark as run
 
-    loaded, period = _export_period(config, date_from, date_to, as_of)
+    loaded, period = _export_period(config, date_from, date_to, as_of, out_dir)
     exported = run(loaded, open_ledger(loaded), out_dir, mapping_path=mapping, deliver=send, **period)
     print_exported("Watermark records", exported)

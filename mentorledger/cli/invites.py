@@ -10,6 +10,7 @@ import typer
 
 from mentorledger.cli.app import ConfigOption, VerboseOption, app, err, load, out, refuse_to_fork, shown
 from mentorledger.cli.flows import prefect_environment
+from mentorledger.cli.outputs import output_folder
 from mentorledger.config import Config
 from mentorledger.errors import UserError
 
@@ -56,6 +57,7 @@ def invites(
     if not send and out_dir is None:
         out_dir = Path("out") / "invites"
         err.print(f"Not sending (no --send): writing the invites to {out_dir}/")
+    output_folder(out_dir or Path("out") / "invites", "invites")
     summary = run_invites(
         loaded,
         group_id=group,

@@ -29,6 +29,7 @@ from mentorledger.cli.app import (
     shown,
 )
 from mentorledger.cli.flows import prefect_environment, server_configured
+from mentorledger.cli.outputs import output_folder
 from mentorledger.config import Config
 from mentorledger.errors import UserError
 
@@ -163,6 +164,7 @@ class Period:
     ) -> Period:
         if start and end and end < start:
             raise UserError(f"--to {end} is before --from {start}")
+        output_folder(out_dir, "report files")
         chosen = [str(f) for f in formats] if formats else None
         return cls(start, end, chosen, str(out_dir), resolve_as_of(as_of, config.tz), database_url)
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 
 from mentorledger.cli.app import ConfigOption, app, config_file, err, out, shown
-from mentorledger.config import check_config, describe_problem, missing_calendar_files
+from mentorledger.config import check_config, describe_problems, missing_calendar_files
 from mentorledger.errors import ConfigError, UserError
 from mentorledger.starter import CALENDARS_FOLDER, CONFIG_NAME, machine_timezone, starter_config
 
@@ -109,9 +109,9 @@ def validate(config: ConfigOption = None) -> None:
         *missing_calendar_files(loaded.calendars, loaded.base_dir),
         *sender_alignment_warnings(loaded),
     ]
-    for loc, reason in warnings:
+    for line in describe_problems(path, warnings):
         err.print(
-            f"[yellow]warning[/yellow]: {describe_problem(path, loc, reason)}",
+            f"[yellow]warning[/yellow]: {line}",
             highlight=False,
             soft_wrap=True,
         )

@@ -24,7 +24,13 @@ from mentorledger.config.calendars import (
     missing_calendar_files,
     resolve_ics_reference,
 )
-from mentorledger.config.loading import check_config, describe_problem, load_config, parse_yaml
+from mentorledger.config.loading import (
+    check_config,
+    describe_problem,
+    describe_problems,
+    load_config,
+    parse_yaml,
+)
 from mentorledger.config.models import (
     DEFAULT_FTE_BASIS_HOURS,
     ActionItem,
@@ -91,6 +97,7 @@ __all__ = [
     "Window",
     "check_config",
     "describe_problem",
+    "describe_problems",
     "is_url",
     "load_config",
     "missing_calendar_files",

@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 import sys
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.policy import SMTP
+from email.utils import make_msgid
 
 from mentorledger.config import Config
+from mentorledger.mailheaders import address_field, set_header, unstructured_field
 from mentorledger.smtp import DeliveryError, SmtpSender
 from mentorledger.store.web_auth import LINK_LIFETIME
 from mentorledger.web.context import LinkDelivery
@@ -19,10 +21,12 @@ _log = logging.getLogger(__name__)
 
 def link_message(*, sender: str, to: str, name: str, url: str, institution: str) -> EmailMessage:
     minutes = int(LINK_LIFETIME.total_seconds() // 60)
-    message = EmailMessage()
-    message["From"] = formataddr(("mentorledger", sender))
-    message["To"] = formataddr((name, to))
-    message["Subject"] = "Your mentorledger sign-in link"
+    message = EmailMessage(policy=SMTP)
+    # The name comes from the configuration: built by mailheaders, so no encoded word or line break
+    # in it can become a header of its own (and none makes the link impossible to send).
+    set_header(message, "From", address_field("From", [("mentorledger", sender)]))
+    set_header(message, "To", address_field("To", [(name, to)]))
+    set_header(message, "Subject", unstructured_field("Subject", "Your mentorledger sign-in link"))
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(

@@ -43,6 +43,17 @@ def department_yaml(
     )
     chosen = members or [email for email, _ in MEMBERS]
     smtp = f"smtp: {{host: 127.0.0.1, port: {smtp_port}, security: none}}\n" if smtp_port else ""
+    group = (
+        "    mission: Advance the careers of URiM faculty through peer support.\n"
+        "    goals: [Submit one first-author paper each year, Prepare for promotion]\n"
+        f"    cadence: {cadence}\n"
+        f"    first_session: {first_session}\n"
+        f"    start_time: {start_time}\n"
+        "    duration_minutes: 60\n"
+        "    location: Room 4B, Research Building\n"
+        "    video_link: https://meet.example.edu/urim\n"
+        f"    organizer: {organizer}\n"
+    )
     return (
         "institution: Test School of Medicine\n"
         "timezone: America/New_York\n"
@@ -53,17 +64,16 @@ def department_yaml(
         "  - id: urim-circle\n"
         "    name: URiM Peer Circle\n"
         f"    members: [{', '.join(chosen)}]\n"
-        "    mission: Advance the careers of URiM faculty through peer support.\n"
-        "    goals: [Submit one first-author paper each year, Prepare for promotion]\n"
-        f"    cadence: {cadence}\n"
-        f"    first_session: {first_session}\n"
-        f"    start_time: {start_time}\n"
-        "    duration_minutes: 60\n"
-        "    location: Room 4B, Research Building\n"
-        "    video_link: https://meet.example.edu/urim\n"
-        f"    organizer: {organizer}\n"
-        f"{group_extra}"
+        f"{_overridden(group, group_extra)}"
     )
+
+
+def _overridden(group: str, extra: str) -> str:
+    """The group's keys with ``extra`` added; a key ``extra`` gives again replaces the one above (a
+    key written twice is an error in a configuration file)."""
+    given = {line.split(":", 1)[0] for line in extra.splitlines() if line.startswith("    ") and ":" in line}
+    kept = [line for line in group.splitlines(keepends=True) if line.split(":", 1)[0] not in given]
+    return "".join(kept) + extra
 
 
 def write_department(tmp_path: Path, **kwargs: Any) -> Path:
