@@ -57,7 +57,7 @@ def check_rule(rule: str, start: dt.date | dt.datetime, horizon: dt.datetime) ->
     for key in ("BYSECOND", "BYMINUTE"):
         if len([v for v in parts.get(key, "").split(",") if v]) > 1:
             raise RuleRefusedError(f"repeats more often than hourly ({key} lists several values)")
-    _check_days_exist(parts, start)
+    _check_days_exist(parts)
     _check_steps(parts, start, horizon)
 
 
@@ -70,13 +70,15 @@ def _rule_parts(rule: str) -> dict[str, str]:
     return parts
 
 
+_LAST_GREGORIAN_CYCLE = dt.datetime(dt.MAXYEAR - 400, 1, 1)
 _DAY_FILTERS = ("BYMONTH", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYDAY")
 
 
-def _check_days_exist(parts: dict[str, str], start: dt.date | dt.datetime) -> None:
+def _check_days_exist(parts: dict[str, str]) -> None:
     """Refuse day filters no date satisfies (BYMONTH=2;BYMONTHDAY=30): dateutil would search every
     period up to the year 9999 for one, which takes a minute for a daily rule. The search is done once,
-    year by year (a second at worst), over a rule that allows at least every day the real one does."""
+    year by year over one 400-year Gregorian cycle (dates and weekdays repeat with it), over a rule
+    that allows at least every day the real one does."""
     filters = {k: v for k, v in parts.items() if k in _DAY_FILTERS and v}
     if not filters:
         return
@@ -84,7 +86,7 @@ def _check_days_exist(parts: dict[str, str], start: dt.date | dt.datetime) -> No
         filters["BYDAY"] = ",".join(day.lstrip("+-0123456789") for day in filters["BYDAY"].split(","))
     superset = ";".join(["FREQ=YEARLY", *(f"{k}={v}" for k, v in filters.items())])
     try:
-        first = next(iter(rrulestr(superset, dtstart=_naive(start))), None)
+        first = next(iter(rrulestr(superset, dtstart=_LAST_GREGORIAN_CYCLE)), None)
     except (ValueError, TypeError, OverflowError):
         return  # unparsable here: the expansion reports it as an unreadable rule
     if first is None:

@@ -20,7 +20,7 @@ import x_wr_timezone
 from recurring_ical_events.adapters.event import EventAdapter
 
 from mentorledger.instances import Instance, stable_hash
-from mentorledger.redaction import event_problem
+from mentorledger.redaction import event_hint, event_problem
 from mentorledger.sources.ics.limits import (
     MAX_INSTANCES_PER_SERIES,
     MAX_RULES_PER_EVENT,
@@ -33,6 +33,7 @@ UTC = dt.UTC
 Query = tuple[dt.datetime, dt.datetime]
 _RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "RECURRENCE-ID")
 _DATE_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID")
+_NO_UID = "no-uid:"
 _VOLATILE = ("DTSTAMP",)  # rewritten on every export: not part of a UID-less event's identity
 
 
@@ -64,6 +65,8 @@ def series_groups(calendar: icalendar.Calendar, problems: list[str]) -> list[tup
         except Exception as exc:  # a VEVENT too broken to serialise: report it alone
             problems.append(event_problem(f"#vevent-{index}", exc))
             continue
+        if key.startswith(_NO_UID) and key in groups:
+            continue  # the same UID-less event exported twice: one event
         groups.setdefault(key, []).append(event)
     return list(groups.items())
 
@@ -74,7 +77,7 @@ def series_key(event: Any) -> str:
     if uid:
         return uid
     lines = [line for line in event.content_lines() if line and not line.upper().startswith(_VOLATILE)]
-    return "no-uid:" + stable_hash(*sorted(lines))
+    return _NO_UID + stable_hash(*sorted(lines))
 
 
 def expand_series(
@@ -114,6 +117,12 @@ def readable_events(
     for event in events:
         try:
             _read_dates(event)
+        except UnreadableDateError as exc:
+            problems.append(f"event {event_hint(key)}: skipped: {exc}")
+            recurrence = _readable_recurrence_id(event, local)
+            if recurrence is not None:
+                suppressed.add(recurrence)
+            continue
         except Exception as exc:
             problems.append(event_problem(key, exc))
             recurrence = _readable_recurrence_id(event, local)
@@ -132,16 +141,25 @@ def _read_dates(event: Any) -> None:
     """Touch every date-valued property, so that a broken one fails here and not in the expansion."""
     if "DTSTART" not in event:
         raise ValueError("no DTSTART")
-    for name in _DATE_PROPERTIES:
-        if name in event:
-            _ = event[name].dt
-    for name in ("RDATE", "EXDATE"):
+    for name in (*_DATE_PROPERTIES, "RDATE", "EXDATE"):
         value = event.get(name)
-        for item in value if isinstance(value, list) else [value] if value is not None else []:
-            _ = [entry.dt for entry in item.dts]
+        for item in value if isinstance(value, list) else [] if value is None else [value]:
+            _read_value(name, item)
     rules = event.get("RRULE")
     if isinstance(rules, list) and len(rules) > MAX_RULES_PER_EVENT:
         raise RuleRefusedError(f"has more than {MAX_RULES_PER_EVENT} RRULE lines")
+
+
+def _read_value(name: str, value: Any) -> None:
+    """Read one date property; an unreadable one is named, never quoted (values can hold any text)."""
+    try:
+        _ = [entry.dt for entry in value.dts] if name in ("RDATE", "EXDATE") else value.dt
+    except Exception:
+        raise UnreadableDateError(f"its {name} is not a valid date, time or duration") from None
+
+
+class UnreadableDateError(ValueError):
+    """A VEVENT date property that icalendar could not parse (``BrokenCalendarProperty`` on ``.dt``)."""
 
 
 def _readable_recurrence_id(event: Any, local: ZoneInfo) -> str | None:
