@@ -98,11 +98,12 @@ def expand_series(
         single.add_component(source)
     query_object = recurring_ical_events.CalendarQuery(single, False, ("VEVENT",), False)
     occurrences = (o for series in query_object.series for o in series.between(*query))
-    for taken, occurrence in enumerate(islice(occurrences, MAX_INSTANCES_PER_SERIES + 1), start=1):
-        if taken > MAX_INSTANCES_PER_SERIES:
-            raise TooManyInstancesError(
-                f"has more than {MAX_INSTANCES_PER_SERIES:,} instances in the window; not read"
-            )
+    taken = list(islice(occurrences, MAX_INSTANCES_PER_SERIES + 1))  # cheap: no component copied yet
+    if len(taken) > MAX_INSTANCES_PER_SERIES:
+        raise TooManyInstancesError(
+            f"has more than {MAX_INSTANCES_PER_SERIES:,} instances in the window; not read"
+        )
+    for occurrence in taken:
         own = flags.get(tuple(occurrence.recurrence_ids)) or flags.get((), NO_FLAGS)
         yield occurrence.as_component(False), own
 
