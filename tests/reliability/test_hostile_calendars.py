@@ -118,7 +118,7 @@ def test_a_series_stops_at_the_cap_without_materialising_the_rest(monkeypatch):
     monkeypatch.setattr(series_module.recurring_ical_events.occurrence.Occurrence, "as_component", counting)
     data = calendar(
         "UID:daily@example.edu\nDTSTART:20250901T140000Z\nDTEND:20250901T150000Z\nRRULE:FREQ=DAILY",
-        "UID:other@example.edu\nDTSTART:20251015T140000Z\nDTEND:20251015T150000Z",
+        "UID:other@example.edu\nDTSTART:20251015T140000Z\nDTEND:20251015T150000Z\nRRULE:FREQ=DAILY;COUNT=1",
     )
     parsed = parse(data)
     assert [i.uid for i in parsed.instances] == ["other@example.edu"]

@@ -34,6 +34,7 @@ from mentorledger.sources.ics.series import (
     aware,
     expand_series,
     is_recurring,
+    plain_event,
     readable_events,
     series_groups,
 )
@@ -84,12 +85,20 @@ def read_series(
 ) -> SeriesRead:
     """The instances of one series; raises for a series that cannot be read at all."""
     read = SeriesRead()
-    local = zone or fallback_tz
-    readable, suppressed = readable_events(key, events, read.problems, local)
+    readable, suppressed = readable_events(key, events, read.problems, zone, fallback_tz)
+    plain = plain_event(readable, zone)
+    if plain is not None:
+        event, raw_end = plain
+        read.instances.append(
+            to_instance(event, key=key, recurring=False, fallback_tz=fallback_tz, raw_end=raw_end)
+        )
+        return read
     recurring = is_recurring(readable)
-    for component, flags in expand_series(key, readable, query=query, fallback_tz=local, zone=zone):
+    for component, flags in expand_series(key, readable, query=query, fallback_tz=fallback_tz, zone=zone):
         try:
-            instance = to_instance(component, key=key, recurring=recurring, fallback_tz=local, flags=flags)
+            instance = to_instance(
+                component, key=key, recurring=recurring, fallback_tz=fallback_tz, flags=flags
+            )
         except Exception as exc:
             read.problems.append(event_problem(key, exc))
             continue
@@ -150,16 +159,25 @@ def _calendar_zone(calendar: icalendar.Calendar, problems: list[str]) -> ZoneInf
 
 
 def to_instance(
-    event: Any, *, key: str, recurring: bool, fallback_tz: ZoneInfo, flags: SourceFlags = NO_FLAGS
+    event: Any,
+    *,
+    key: str,
+    recurring: bool,
+    fallback_tz: ZoneInfo,
+    flags: SourceFlags = NO_FLAGS,
+    raw_end: dt.date | dt.datetime | None = None,
 ) -> Instance:
     """One expanded VEVENT of the series ``key`` as an Instance; raises ValueError for an event without
-    a usable start. All-day comes from this instance's own source VEVENT (``flags``) or its own start."""
+    a usable start. All-day comes from this instance's own source VEVENT (``flags``) or its own start.
+    ``raw_end`` is the end of a one-off read without expansion (see ``plain_event``)."""
     if "DTSTART" not in event:
         raise ValueError("no DTSTART")
     raw_start = event["DTSTART"].dt
     all_day = flags.all_day or not isinstance(raw_start, dt.datetime)
     start = aware(raw_start, fallback_tz)
-    if "DTEND" in event:
+    if raw_end is not None:
+        end = aware(raw_end, fallback_tz)
+    elif "DTEND" in event:
         end = aware(event["DTEND"].dt, fallback_tz)
     elif "DURATION" in event:
         end = start + event["DURATION"].dt

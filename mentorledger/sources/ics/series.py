@@ -108,8 +108,38 @@ def expand_series(
         yield occurrence.as_component(False), own
 
 
+def plain_event(events: list[Any], zone: ZoneInfo | None) -> tuple[Any, dt.date | dt.datetime] | None:
+    """A series that is one VEVENT without recurrence, as (event, its raw end), or None.
+
+    Most events of a large calendar are such one-offs; reading them directly, with the end computed as
+    recurring-ical-events computes it, skips building a query and copying a component per event. Start
+    and end of different kinds (a DATE with a DATE-TIME, floating with zoned) go through the expansion,
+    which reconciles them."""
+    if len(events) != 1 or any(name in events[0] for name in (*_RECURRENCE_PROPERTIES, "EXDATE")):
+        return None
+    event = _in_zone(events[0], zone)
+    start = event["DTSTART"].dt
+    if "DTEND" in event:
+        end = event["DTEND"].dt
+        return (event, end) if _same_kind(start, end) else None
+    if "DURATION" in event:
+        duration = event["DURATION"].dt
+        if not isinstance(duration, dt.timedelta) or (
+            duration.seconds and not isinstance(start, dt.datetime)
+        ):
+            return None
+        return event, start + duration
+    return event, start if isinstance(start, dt.datetime) else start + dt.timedelta(days=1)
+
+
+def _same_kind(start: object, end: object) -> bool:
+    if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+        return (start.tzinfo is None) == (end.tzinfo is None)
+    return type(start) is type(end) is dt.date
+
+
 def readable_events(
-    key: str, events: list[Any], problems: list[str], local: ZoneInfo
+    key: str, events: list[Any], problems: list[str], zone: ZoneInfo | None, fallback_tz: ZoneInfo
 ) -> tuple[list[Any], set[str]]:
     """The VEVENTs whose date properties can be read, and the occurrences (UTC ISO recurrence ids) of
     unreadable overrides, which are suppressed rather than shown at their original time."""
@@ -120,13 +150,13 @@ def readable_events(
             _read_dates(event)
         except UnreadableDateError as exc:
             problems.append(f"event {event_hint(key)}: skipped: {exc}")
-            recurrence = _readable_recurrence_id(event, local)
+            recurrence = _readable_recurrence_id(event, zone, fallback_tz)
             if recurrence is not None:
                 suppressed.add(recurrence)
             continue
         except Exception as exc:
             problems.append(event_problem(key, exc))
-            recurrence = _readable_recurrence_id(event, local)
+            recurrence = _readable_recurrence_id(event, zone, fallback_tz)
             if recurrence is not None:
                 suppressed.add(recurrence)
             continue
@@ -163,10 +193,14 @@ class UnreadableDateError(ValueError):
     """A VEVENT date property that icalendar could not parse (``BrokenCalendarProperty`` on ``.dt``)."""
 
 
-def _readable_recurrence_id(event: Any, local: ZoneInfo) -> str | None:
+def _readable_recurrence_id(event: Any, zone: ZoneInfo | None, fallback_tz: ZoneInfo) -> str | None:
+    """The occurrence an override replaces, as ``to_instance`` writes it (floating times in the
+    calendar's zone, dates in the configured one), or None if that cannot be read either."""
     try:
         value = event["RECURRENCE-ID"].dt if "RECURRENCE-ID" in event else None
-        return None if value is None else to_utc_iso(value, local)
+        if isinstance(value, dt.datetime) and value.tzinfo is None and zone is not None:
+            value = value.replace(tzinfo=zone)
+        return None if value is None else to_utc_iso(value, fallback_tz)
     except Exception:
         return None
 
