@@ -140,3 +140,16 @@ def test_a_calendar_stops_at_its_cap_and_says_how_many_series_were_left(monkeypa
     assert parsed.problems == [
         "calendar: more than 3 instances in the window; the last 3 series were not read"
     ]
+
+
+def test_a_series_that_crosses_the_calendar_cap_is_cut_there_and_says_so(monkeypatch):
+    monkeypatch.setattr(parse_module, "MAX_INSTANCES_PER_CALENDAR", 3)
+    data = calendar(
+        "UID:one@example.edu\nDTSTART:20251001T140000Z\nDTEND:20251001T150000Z",
+        "UID:daily@example.edu\nDTSTART:20251010T140000Z\nDTEND:20251010T150000Z\nRRULE:FREQ=DAILY;COUNT=5",
+    )
+    parsed = parse(data)
+    assert [i.uid for i in parsed.instances] == ["one@example.edu", "daily@example.edu", "daily@example.edu"]
+    assert parsed.problems == [
+        "calendar: more than 3 instances in the window; the rest of the last series was not read"
+    ]

@@ -59,7 +59,8 @@ def parse_ics(data: bytes, *, start: dt.datetime, end: dt.datetime, fallback_tz:
     groups = series_groups(calendar, result.problems)
     for index, (key, events) in enumerate(groups):
         if len(result.instances) >= MAX_INSTANCES_PER_CALENDAR:
-            result.problems.append(_calendar_cap_problem(len(groups) - index))
+            left = len(groups) - index
+            result.problems.append(_calendar_cap_problem(f"the last {left:,} series were not read"))
             break
         try:
             read = read_series(key, events, query=query, fallback_tz=fallback_tz, zone=zone)
@@ -76,7 +77,9 @@ def parse_ics(data: bytes, *, start: dt.datetime, end: dt.datetime, fallback_tz:
                     continue
             seen.add(instance.occurrence)
             result.instances.append(instance)
-    del result.instances[MAX_INSTANCES_PER_CALENDAR:]
+    if len(result.instances) > MAX_INSTANCES_PER_CALENDAR:  # the last series read crossed the cap
+        del result.instances[MAX_INSTANCES_PER_CALENDAR:]
+        result.problems.append(_calendar_cap_problem("the rest of the last series was not read"))
     return result
 
 
@@ -115,11 +118,8 @@ def _series_problem(key: str, exc: Exception) -> str:
     return f"event {event_hint(key)}: cannot expand its dates ({short_reason(exc)})"
 
 
-def _calendar_cap_problem(left: int) -> str:
-    return (
-        f"calendar: more than {MAX_INSTANCES_PER_CALENDAR:,} instances in the window; "
-        f"the last {left:,} series were not read"
-    )
+def _calendar_cap_problem(what: str) -> str:
+    return f"calendar: more than {MAX_INSTANCES_PER_CALENDAR:,} instances in the window; {what}"
 
 
 def _load(data: bytes) -> icalendar.Calendar:
