@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -191,10 +192,16 @@ def test_an_unreadable_resource_is_reported_and_the_others_are_read() -> None:
 
     assert [i.instance.uid for i in items if i.instance] == ["circle-nov"]
     (problem,) = problems
-    assert problem.startswith(f"event {event_hint('/c/broken.ics')}: ")
+    # The event is named by its hashed UID, as every ICS problem is (its DTEND is the unreadable part).
+    (uid,) = re.findall(r"^UID:(.+?)\r?$", broken, flags=re.MULTILINE)
+    assert problem == f"event {event_hint(uid)}: skipped: its DTEND is not a valid date, time or duration"
     assert "Journal" not in problem
     # the cursor names resources by a hash of their href, and keeps their ETag and keys
-    assert resources == {resource_id("/c/circle-nov.ics"): {"etag": '"e"', "keys": [items[0].key]}}
+    # (the broken resource was read, with nothing in it to keep, so it has no keys)
+    assert resources == {
+        resource_id("/c/circle-nov.ics"): {"etag": '"e"', "keys": [items[0].key]},
+        resource_id("/c/broken.ics"): {"etag": None, "keys": []},
+    }
 
 
 def load_config_for_request() -> CaldavCalendar:

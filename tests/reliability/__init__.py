@@ -1,0 +1,1 @@
+"""The reliability suite: hostile input, faults and fuzzing, each asserting an end state."""

@@ -1,28 +1,43 @@
 """Reading ICS data into instances: icalendar parses, floating times are read in X-WR-TIMEZONE,
 recurring-ical-events expands series (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides).
 
-Real feeds are messy. The whole calendar is expanded in one pass; only if that fails is it expanded
-series by series, so one broken RRULE costs that series and nothing else. Problems are reported by a
-hash of the UID, never by title.
+Real feeds are messy and some are hostile. Each series (the VEVENTs sharing a UID; a UID-less VEVENT
+alone) is read inside its own boundary: an unreadable date, a refused rule or too many instances
+costs that series and nothing else, and the work is capped by construction (see ``limits``).
+Problems are reported by a hash of the UID, never by title.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
-import recurring_ical_events
-import x_wr_timezone
 
 from mentorledger.config import normalize_email
 from mentorledger.errors import SourceError
-from mentorledger.instances import Attendee, Instance, revision_of, stable_hash
+from mentorledger.instances import Attendee, Instance, revision_of
 from mentorledger.redaction import event_hint, event_problem, short_reason
+from mentorledger.sources.ics.limits import (
+    MAX_INSTANCES_PER_CALENDAR,
+    RuleRefusedError,
+    TooManyInstancesError,
+)
+from mentorledger.sources.ics.series import (
+    NO_FLAGS,
+    Query,
+    SeriesRead,
+    SourceFlags,
+    aware,
+    expand_series,
+    is_recurring,
+    plain_event,
+    readable_events,
+    series_groups,
+)
 from mentorledger.sources.ics.zones import read_known_zones_as_zoneinfo
 
 UTC = dt.UTC
@@ -39,36 +54,73 @@ def parse_ics(data: bytes, *, start: dt.datetime, end: dt.datetime, fallback_tz:
     """Instances that overlap [start, end) (aware datetimes). Raises SourceError if nothing is readable."""
     calendar = read_known_zones_as_zoneinfo(_load(data), (start - _PAD, end + _PAD))
     result = ParsedCalendar()
-    calendar = _floating_in_calendar_zone(calendar, result.problems)
-    recurring = _recurring_uids(calendar)
-    flags = _source_flags(calendar, fallback_tz)
+    zone = _calendar_zone(calendar, result.problems)
     query = (start - _PAD, end + _PAD)
-    try:
-        components = list(_expand(calendar, query))
-    except Exception:
-        components = list(_expand_series_by_series(calendar, query, result.problems))
-
     seen: set[str] = set()
-    for component in components:
+    groups = series_groups(calendar, result.problems)
+    for index, (key, events) in enumerate(groups):
+        if len(result.instances) >= MAX_INSTANCES_PER_CALENDAR:
+            left = len(groups) - index
+            result.problems.append(_calendar_cap_problem(f"the last {left:,} series were not read"))
+            break
+        try:
+            read = read_series(key, events, query=query, fallback_tz=fallback_tz, zone=zone)
+        except Exception as exc:
+            result.problems.append(_series_problem(key, exc))
+            continue
+        result.problems.extend(read.problems)
+        for instance in read.instances:
+            if instance.end <= start or instance.start >= end:
+                continue
+            if instance.occurrence in seen:  # duplicate VEVENTs of a one-off: keep them apart by start
+                instance = _with_recurrence_id(instance, instance.start.astimezone(UTC).isoformat())
+                if instance.occurrence in seen:
+                    continue
+            seen.add(instance.occurrence)
+            result.instances.append(instance)
+    if len(result.instances) > MAX_INSTANCES_PER_CALENDAR:  # the last series read crossed the cap
+        del result.instances[MAX_INSTANCES_PER_CALENDAR:]
+        result.problems.append(_calendar_cap_problem("the rest of the last series was not read"))
+    return result
+
+
+def read_series(
+    key: str, events: list[Any], *, query: Query, fallback_tz: ZoneInfo, zone: ZoneInfo | None
+) -> SeriesRead:
+    """The instances of one series; raises for a series that cannot be read at all."""
+    read = SeriesRead()
+    readable, suppressed = readable_events(key, events, read.problems, zone, fallback_tz)
+    plain = plain_event(readable, zone)
+    if plain is not None:
+        event, raw_end = plain
+        read.instances.append(
+            to_instance(event, key=key, recurring=False, fallback_tz=fallback_tz, raw_end=raw_end)
+        )
+        return read
+    recurring = is_recurring(readable)
+    for component, flags in expand_series(key, readable, query=query, fallback_tz=fallback_tz, zone=zone):
         try:
             instance = to_instance(
-                component,
-                recurring=recurring,
-                fallback_tz=fallback_tz,
-                flags=_flags_for(component, flags, fallback_tz),
+                component, key=key, recurring=recurring, fallback_tz=fallback_tz, flags=flags
             )
         except Exception as exc:
-            result.problems.append(event_problem(_uid_of(component), exc))
+            read.problems.append(event_problem(key, exc))
             continue
-        if instance.end <= start or instance.start >= end:
-            continue
-        if instance.occurrence in seen:  # duplicate VEVENTs of a one-off: keep them apart by start
-            instance = _with_recurrence_id(instance, instance.start.astimezone(UTC).isoformat())
-            if instance.occurrence in seen:
-                continue
-        seen.add(instance.occurrence)
-        result.instances.append(instance)
-    return result
+        if instance.recurrence_id is None or instance.recurrence_id not in suppressed:
+            read.instances.append(instance)
+    return read
+
+
+def _series_problem(key: str, exc: Exception) -> str:
+    if isinstance(exc, RuleRefusedError):
+        return f"event {event_hint(key)}: not read: its recurrence rule {exc}"
+    if isinstance(exc, TooManyInstancesError):
+        return f"event {event_hint(key)}: {exc}"
+    return f"event {event_hint(key)}: cannot expand its dates ({short_reason(exc)})"
+
+
+def _calendar_cap_problem(what: str) -> str:
+    return f"calendar: more than {MAX_INSTANCES_PER_CALENDAR:,} instances in the window; {what}"
 
 
 def _load(data: bytes) -> icalendar.Calendar:
@@ -97,142 +149,48 @@ def _load(data: bytes) -> icalendar.Calendar:
     return first
 
 
-class _FloatingOnlyWalker(x_wr_timezone.UTCChangingWalker):  # type: ignore[misc]
-    """Reads floating times in X-WR-TIMEZONE and leaves every zoned time alone.
-
-    ``x_wr_timezone.to_standard`` also moves UTC times into that zone, which shifts a UTC-anchored
-    series across DST (rule 4 says UTC stays UTC), and it takes any tzinfo whose ``tzname()`` is None
-    for floating, which is what a VTIMEZONE without TZNAME (Exchange) produces.
-    """
-
-    def walk_value_datetime(self, value: dt.datetime) -> dt.datetime:
-        return value.replace(tzinfo=self.new_timezone) if value.tzinfo is None else value
-
-
-def _floating_in_calendar_zone(calendar: icalendar.Calendar, problems: list[str]) -> icalendar.Calendar:
-    name = calendar.get("X-WR-TIMEZONE")
-    if name is None:
-        return calendar
+def _calendar_zone(calendar: icalendar.Calendar, problems: list[str]) -> ZoneInfo | None:
+    """The X-WR-TIMEZONE that floating times are read in, if the calendar names a valid one."""
     try:
-        zone = ZoneInfo(str(name).strip())
+        name = calendar.get("X-WR-TIMEZONE")
+        return None if name is None else ZoneInfo(str(name).strip())
     except Exception:
         problems.append("X-WR-TIMEZONE is not an IANA time zone; floating times use the configured zone")
-        return calendar
-    converted: icalendar.Calendar = _FloatingOnlyWalker(zone).walk(calendar)
-    return converted
-
-
-def _expand(calendar: icalendar.Calendar, query: tuple[dt.datetime, dt.datetime]) -> Iterable[Any]:
-    """Expand the series. ``recurring_ical_events.of`` would apply ``to_standard`` again (moving UTC
-    times), so the query is built directly on the calendar whose floating times are already zoned."""
-    query_object = recurring_ical_events.CalendarQuery(calendar, False, ("VEVENT",), False)
-    components: Iterable[Any] = query_object.between(*query)
-    return components
-
-
-def _recurring_uids(calendar: icalendar.Calendar) -> set[str]:
-    uids: set[str] = set()
-    for event in calendar.walk("VEVENT"):
-        if any(key in event for key in ("RRULE", "RDATE", "RECURRENCE-ID")):
-            uids.add(str(event.get("UID", "")))
-    return uids
-
-
-@dataclass(frozen=True, slots=True)
-class SourceFlags:
-    """Facts about a source VEVENT that expansion loses: recurring-ical-events turns a DATE start with
-    a DATE-TIME end into a midnight datetime, and swaps an end that lies before the start."""
-
-    all_day: bool = False
-    reversed: bool = False
-
-
-_FlagKey = tuple[str, str | None]
-
-
-def _source_flags(calendar: icalendar.Calendar, fallback_tz: ZoneInfo) -> dict[_FlagKey, SourceFlags]:
-    flags: dict[_FlagKey, SourceFlags] = {}
-    for event in calendar.walk("VEVENT"):
-        start = getattr(event.get("DTSTART"), "dt", None)
-        if start is None:
-            continue
-        all_day = not isinstance(start, dt.datetime)
-        reversed_ = False
-        end = getattr(event.get("DTEND"), "dt", None)
-        try:
-            if end is not None:
-                reversed_ = _aware(end, fallback_tz) < _aware(start, fallback_tz)
-            elif isinstance(duration := getattr(event.get("DURATION"), "dt", None), dt.timedelta):
-                reversed_ = duration < dt.timedelta(0)
-        except (TypeError, AttributeError):
-            pass
-        if all_day or reversed_:
-            flags[(str(event.get("UID", "")), _recurrence_key(event, fallback_tz))] = SourceFlags(
-                all_day, reversed_
-            )
-    return flags
-
-
-def _recurrence_key(event: Any, fallback_tz: ZoneInfo) -> str | None:
-    value = getattr(event.get("RECURRENCE-ID"), "dt", None)
-    return None if value is None else _aware(value, fallback_tz).isoformat()
-
-
-def _flags_for(component: Any, flags: dict[_FlagKey, SourceFlags], fallback_tz: ZoneInfo) -> SourceFlags:
-    """The flags of the override this instance comes from, else of its series' master."""
-    if not flags:
-        return _NO_FLAGS
-    uid = str(component.get("UID", ""))
-    override = flags.get((uid, _recurrence_key(component, fallback_tz)))
-    return override if override is not None else flags.get((uid, None), _NO_FLAGS)
-
-
-_NO_FLAGS = SourceFlags()
-
-
-def _expand_series_by_series(
-    calendar: icalendar.Calendar, query: tuple[dt.datetime, dt.datetime], problems: list[str]
-) -> Iterator[icalendar.Event]:
-    timezones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
-    series: dict[str, list[Any]] = defaultdict(list)
-    for index, event in enumerate(calendar.walk("VEVENT")):
-        series[str(event.get("UID") or f"#no-uid-{index}")].append(event)
-    for uid, events in series.items():
-        single = icalendar.Calendar()
-        for key in ("VERSION", "PRODID", "X-WR-TIMEZONE"):
-            if key in calendar:
-                single[key] = calendar[key]
-        for component in (*timezones, *events):
-            single.add_component(component)
-        try:
-            yield from _expand(single, query)
-        except Exception as exc:
-            problems.append(f"event {event_hint(uid)}: cannot expand its dates ({short_reason(exc)})")
+        return None
 
 
 def to_instance(
-    event: Any, *, recurring: set[str], fallback_tz: ZoneInfo, flags: SourceFlags = _NO_FLAGS
+    event: Any,
+    *,
+    key: str,
+    recurring: bool,
+    fallback_tz: ZoneInfo,
+    flags: SourceFlags = NO_FLAGS,
+    raw_end: dt.date | dt.datetime | None = None,
 ) -> Instance:
-    """One expanded VEVENT as an Instance; raises ValueError for an event without a usable start."""
+    """One expanded VEVENT of the series ``key`` as an Instance; raises ValueError for an event without
+    a usable start. All-day comes from this instance's own source VEVENT (``flags``) or its own start.
+    ``raw_end`` is the end of a one-off read without expansion (see ``plain_event``)."""
     if "DTSTART" not in event:
         raise ValueError("no DTSTART")
     raw_start = event["DTSTART"].dt
     all_day = flags.all_day or not isinstance(raw_start, dt.datetime)
-    start = _aware(raw_start, fallback_tz)
-    if "DTEND" in event:
-        end = _aware(event["DTEND"].dt, fallback_tz)
+    start = aware(raw_start, fallback_tz)
+    if raw_end is not None:
+        end = aware(raw_end, fallback_tz)
+    elif "DTEND" in event:
+        end = aware(event["DTEND"].dt, fallback_tz)
     elif "DURATION" in event:
         end = start + event["DURATION"].dt
     else:
         end = start
     if flags.reversed and end > start:  # undo the expansion's swap: rule 2 drops negative lengths
         start, end = end, start
-    uid = str(event.get("UID") or "") or "no-uid:" + stable_hash(str(event.get("DTSTART").to_ical()))
     recurrence_id = None
-    if uid in recurring and "RECURRENCE-ID" in event:
-        recurrence_id = _aware(event["RECURRENCE-ID"].dt, fallback_tz).astimezone(UTC).isoformat()
+    if recurring and "RECURRENCE-ID" in event:
+        recurrence_id = aware(event["RECURRENCE-ID"].dt, fallback_tz).astimezone(UTC).isoformat()
     return Instance(
-        uid=uid,
+        uid=key,
         recurrence_id=recurrence_id,
         start=start,
         end=end,
@@ -255,18 +213,11 @@ def _sequence(event: Any) -> int:
 
 
 def _last_modified(event: Any, fallback_tz: ZoneInfo) -> dt.datetime | None:
-    value = event.get("LAST-MODIFIED")
-    moment = getattr(value, "dt", None)
-    return _aware(moment, fallback_tz) if isinstance(moment, dt.date) else None
-
-
-def _aware(value: dt.date | dt.datetime, fallback_tz: ZoneInfo) -> dt.datetime:
-    """Aware UTC datetime. Floating times (no zone, no X-WR-TIMEZONE) are read in the configured zone."""
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time(0), tzinfo=fallback_tz)
-    elif value.tzinfo is None or value.utcoffset() is None:
-        value = value.replace(tzinfo=fallback_tz)
-    return value.astimezone(UTC)
+    try:
+        moment = getattr(event.get("LAST-MODIFIED"), "dt", None)
+    except Exception:  # an unreadable LAST-MODIFIED only loses the tie-break, not the event
+        return None
+    return aware(moment, fallback_tz) if isinstance(moment, dt.date) else None
 
 
 def _address(value: Any) -> str | None:
@@ -307,10 +258,3 @@ def _categories(value: Any) -> Iterable[str]:
 
 def _with_recurrence_id(instance: Instance, recurrence_id: str) -> Instance:
     return replace(instance, recurrence_id=recurrence_id)
-
-
-def _uid_of(component: Any) -> str:
-    try:
-        return str(component.get("UID", ""))
-    except Exception:
-        return "?"
