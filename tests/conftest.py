@@ -1,7 +1,11 @@
 """Shared fixtures: a fresh ledger database per test, on SQLite or (``--backend=postgresql``) PostgreSQL.
 
-The whole suite runs on both backends in CI. On PostgreSQL every test gets its own schema, so tests
-stay independent and fast; outside CI an unreachable server skips the PostgreSQL run loudly.
+The whole suite runs on SQLite; the PostgreSQL run (``--backend=postgresql``) runs every test whose
+ledger is the backend under test, i.e. every test that uses the ``database_url`` (or ``backend``)
+fixture, directly or through other fixtures. A test that never touches that ledger (a parser, a fuzzer,
+a page builder) cannot behave differently there, so it is not run twice. On PostgreSQL every test gets
+its own schema, so tests stay independent and fast; outside CI an unreachable server skips the
+PostgreSQL run loudly.
 """
 
 from __future__ import annotations
@@ -31,6 +35,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"mentorledger ledger backend: {config.getoption('--backend')}"
+
+
+BACKEND_FIXTURES = frozenset({"database_url", "backend"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL run, deselect the tests that do not use the backend under test."""
+    if config.getoption("--backend") != "postgresql":
+        return
+    kept, deselected = [], []
+    for item in items:
+        uses_backend = BACKEND_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (kept if uses_backend or item.get_closest_marker("postgres") else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 def _postgres_url() -> str:

@@ -74,6 +74,7 @@ def write_department(root: Path, feeds_url: str) -> Path:
     path.write_text(
         "institution: E2E School of Medicine\ntimezone: America/New_York\n"
         "window: {start: 2025-07-01, end: 2026-06-30}\n"
+        "sync: {allow_private_addresses: true}\n"  # the feeds are served on 127.0.0.1
         "people:\n" + "\n".join(people) + "\nrelationships:\n" + "\n".join(relationships) + "\n"
         "calendars:\n" + "\n".join(calendars) + "\n",
         encoding="utf-8",

@@ -34,7 +34,10 @@ from mentorledger.sources.protocol import (
     RequestBudget,
 )
 
-CURSOR_VERSION = 2  # 2: the UID groups of the last read (work proportional to change)
+# The UID groups of the last read (work proportional to change) are an optional part of version 1: a
+# cursor without them (written before they existed) still skips an unchanged feed, and the next
+# changed feed is read in full once and records them. So a ledger synced before sees "unchanged".
+CURSOR_VERSION = 1
 
 
 class IcsSource:

@@ -55,7 +55,10 @@ def read_known_zones_as_zoneinfo(calendar: icalendar.Calendar, window: Window) -
                     zones[tzid] = zone_for(tzid, definitions.get(tzid), window)
                 zone = zones[tzid]
                 if zone is not None:
-                    _rezone(prop, zone)
+                    try:
+                        _rezone(prop, zone)
+                    except Exception:  # unreadable: left as it is, for the event's own boundary to report
+                        continue
     return calendar
 
 
