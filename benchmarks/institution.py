@@ -17,22 +17,10 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.unit.icsbuild import EASTERN_STANDARD_TIME_VTIMEZONE
+
 WINDOW = (dt.date(2025, 7, 1), dt.date(2026, 6, 30))
-EXCHANGE_TZ = """BEGIN:VTIMEZONE
-TZID:Eastern Standard Time
-BEGIN:STANDARD
-DTSTART:16010101T020000
-TZOFFSETFROM:-0400
-TZOFFSETTO:-0500
-RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=1SU;BYMONTH=11
-END:STANDARD
-BEGIN:DAYLIGHT
-DTSTART:16010101T020000
-TZOFFSETFROM:-0500
-TZOFFSETTO:-0400
-RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=2SU;BYMONTH=3
-END:DAYLIGHT
-END:VTIMEZONE"""
+EXCHANGE_TZ = EASTERN_STANDARD_TIME_VTIMEZONE.rstrip("\n")  # as Exchange 2010 writes it
 NOISE = ["Clinic", "Grand rounds", "Committee", "Lab meeting", "Teaching", "Admin block", "Journal club"]
 
 

@@ -119,16 +119,20 @@ def test_bad_yaml_keeps_its_line_with_the_c_parser(tmp_path: Path) -> None:
     assert found[0].startswith("6: not valid YAML")
 
 
-def test_a_command_and_the_flow_it_runs_parse_the_file_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts the YAML parser was given, in order."""
+    seen: list[str] = []
+    real = loading.parse_yaml
+    monkeypatch.setattr(loading, "parse_yaml", lambda text, *a: seen.append(text) or real(text, *a))
+    return seen
+
+
+def test_a_command_and_the_flow_it_runs_parse_the_file_once(tmp_path: Path, parses: list[str]) -> None:
     from tasks.sync import cached_config
 
     path = tmp_path / "dept.yaml"
     path.write_text(HEAD + PERSON, encoding="utf-8")
-    parses: list[str] = []
-    real = loading.parse_yaml
-    monkeypatch.setattr(loading, "parse_yaml", lambda text, *a: parses.append(text) or real(text, *a))
     first = load_config(path)  # what the CLI does
     assert cached_config(str(path.resolve())) is first  # what the sync flow and its tasks do
     assert len(parses) == 1
@@ -147,13 +151,10 @@ def test_a_broken_file_is_read_again_after_it_is_fixed(tmp_path: Path) -> None:
 
 
 def test_many_warnings_are_described_from_one_parse_and_listed_like_problems(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, parses: list[str]
 ) -> None:
     path = tmp_path / "dept.yaml"
     path.write_text(HEAD + PERSON, encoding="utf-8")
-    parses: list[str] = []
-    real = loading.parse_yaml
-    monkeypatch.setattr(loading, "parse_yaml", lambda text, *a: parses.append(text) or real(text, *a))
     lines = loading.describe_problems(path, [(("people", 0, "email"), "w")] * 60)
     assert len(parses) == 1
     assert lines[0] == f"{path}:4: people[0].email: w"
