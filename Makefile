@@ -24,7 +24,12 @@ web: install
 	$(if $(DEMO),MENTORLEDGER_DATABASE_URL=$${MENTORLEDGER_DATABASE_URL:-sqlite:///$(CURDIR)/out/demo-ledger.db}) \
 		$(BIN)/mentorledger web --config $(CONFIG) --host $(WEB_HOST) --port $(WEB_PORT) $(if $(DEMO),--demo)
 
-test: install lint typecheck unit postgres bench-smoke
+# The SQLite run, the PostgreSQL run and the bench smoke run side by side: each test has its own
+# database (a file, or a schema of its own), ports and temporary folders, and the PostgreSQL run spends
+# most of its time waiting on the server, so together they take little longer than the longest alone.
+# Each run's output is printed whole when it ends.
+test: install lint typecheck
+	$(MAKE) --no-print-directory -j3 --output-sync=target unit postgres bench-smoke
 
 lint: install
 	$(BIN)/ruff check .
