@@ -87,6 +87,8 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
+        elif engine.dialect.name == "sqlite":  # take the write lock first: a second process waits here
+            connection.exec_driver_sql("BEGIN IMMEDIATE")  # and then finds the schema at head
         alembic_cfg.attributes["connection"] = connection
         command.upgrade(alembic_cfg, "head")
 

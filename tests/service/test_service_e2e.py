@@ -223,9 +223,18 @@ def test_service_syncs_on_task_workers_and_a_killed_worker_loses_and_doubles_not
     finally:
         stack.stop_all()
         drop_database(prefect_db_url)
-    for service in stack.services:  # nothing the test started is left running
-        with pytest.raises(ProcessLookupError):
-            os.killpg(service.process.pid, 0)
+    for service in stack.services:  # nothing the test started is left running (once SIGKILL has landed)
+        wait_until(
+            lambda s=service: not _group_alive(s.process.pid), timeout=30, what=f"{service.name} to exit"
+        )
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _run_scenario(
