@@ -101,6 +101,11 @@ def body(message: EmailMessage) -> str:
     return str(part.get_content())
 
 
+def prose(text: str) -> str:
+    """The text without its links: a random token may spell any name."""
+    return re.sub(r"https?://\S+", "<link>", text)
+
+
 def test_each_mentor_gets_one_digest_and_a_repeated_run_sends_nothing(
     department: tuple[Config, Ledger], inbox: Inbox
 ) -> None:
@@ -152,7 +157,7 @@ def test_the_digest_has_last_months_hours_what_awaits_and_no_titles(
     assert "Tue 7 Oct 2025, 09:00: Ben said it did not take place" in text
     assert f"{PUBLIC}/me/entries?month=2025-10" in text
     assert "#mentoring" not in message.as_string()
-    assert "Cy" not in text
+    assert "Cy" not in prose(text)
     unsubscribe = re.search(rf"{PUBLIC}/mail/off\?token=\S+", text)
     assert unsubscribe
     assert message["List-Unsubscribe"] == f"<{unsubscribe.group(0)}>"
@@ -185,7 +190,7 @@ def test_each_mentee_is_asked_once_about_their_own_unanswered_sessions_only(
     assert "- Tue 7 Oct 2025, 09:00-09:45 (45 min)" in text
     assert "21 Oct" not in text  # answered already
     assert "22 Oct" not in text
-    assert "Cy" not in text
+    assert "Cy" not in prose(text)
     assert "#mentoring" not in text  # no title
     links = re.findall(rf"{PUBLIC}/attest\?token=[\w-]+&answer=(yes|no|all)", text)
     assert links == ["yes", "no", "all"]
