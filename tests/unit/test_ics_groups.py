@@ -64,3 +64,31 @@ def test_the_uid_is_read_unfolded_and_not_from_an_alarm() -> None:
 def test_content_after_the_calendar_means_the_file_is_read_whole() -> None:
     data = calendar("UID:a@x\nDTSTART:20251103T140000Z") * 2
     assert split_calendar(data) is None
+
+
+def test_what_is_parsed_leaves_out_what_no_rule_reads_but_keeps_a_uid_less_event_whole() -> None:
+    data = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@x\r\nDTSTAMP:20251001T000000Z\r\n"
+        b"DTSTART:20251103T140000Z\r\nDTEND:20251103T150000Z\r\nSUMMARY:#mentoring\r\n"
+        b"DESCRIPTION:Private notes about the mentee that go on\r\n and on over a folded line\r\n"
+        b"LOCATION;LANGUAGE=en:Room 4\r\nATTENDEE;PARTSTAT=DECLINED:mailto:b@x\r\n"
+        b"BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Reminder\r\nTRIGGER:-PT5M\r\nEND:VALARM\r\n"
+        b"END:VEVENT\r\nBEGIN:VEVENT\r\nDTSTART:20251104T140000Z\r\nDESCRIPTION:kept\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
+    split = split_calendar(data)
+    assert split is not None
+    lean = split.text_of(["a@x"]).decode()
+    for gone in ("DTSTAMP", "DESCRIPTION", "and on over", "LOCATION", "Room 4"):
+        assert gone not in lean
+    for kept in (
+        "UID:a@x",
+        "DTSTART:",
+        "DTEND:",
+        "SUMMARY:#mentoring",
+        "ATTENDEE;PARTSTAT=DECLINED",
+        "TRIGGER",
+    ):
+        assert kept in lean
+    assert "DESCRIPTION:kept" in split.text_of([NO_UID]).decode()  # its content is its identity
+    assert instants(split.text_of(split.groups)) == instants(data)

@@ -68,7 +68,7 @@ def _full_read(
     cursor: Cursor,
     parse: Parse,
 ) -> Snapshot:
-    parsed = parse(content)
+    parsed = parse(content if split is None else split.text_of(split.groups))
     keyed = _keyed(request, parsed)
     items = [Item(key, instance) for instance, key in keyed]
     keys = None if split is None else group_keys(split, ((i.uid, key) for i, key in keyed))
