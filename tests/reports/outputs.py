@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -68,8 +69,9 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text(extraction_mode="layout") for page in PdfReader(str(path)).pages)
 
 
-def docx_text(path: Path) -> str:
-    document = Document(str(path))
+def docx_text(source: Path | bytes) -> str:
+    """Text of a DOCX file, or of a DOCX body as served (its paragraphs, then its tables' cells)."""
+    document = Document(str(source) if isinstance(source, Path) else io.BytesIO(source))
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
