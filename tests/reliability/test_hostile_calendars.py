@@ -108,14 +108,21 @@ def test_expansion_is_consumed_lazily_up_to_the_cap(monkeypatch):
 
 def test_a_series_stops_at_the_cap_without_materialising_the_rest(monkeypatch):
     monkeypatch.setattr(series_module, "MAX_INSTANCES_PER_SERIES", 5)
-    taken: list[object] = []
+    copied: list[object] = []
+    built: list[str] = []
     real_as_component = series_module.recurring_ical_events.occurrence.Occurrence.as_component
+    real_instance = parse_module.occurrence_instance
 
-    def counting(self, keep):  # type: ignore[no-untyped-def]
-        taken.append(self)
+    def copying(self, keep):  # type: ignore[no-untyped-def]
+        copied.append(self)
         return real_as_component(self, keep)
 
-    monkeypatch.setattr(series_module.recurring_ical_events.occurrence.Occurrence, "as_component", counting)
+    def building(occurrence, **kwargs):  # type: ignore[no-untyped-def]
+        built.append(kwargs["key"])
+        return real_instance(occurrence, **kwargs)
+
+    monkeypatch.setattr(series_module.recurring_ical_events.occurrence.Occurrence, "as_component", copying)
+    monkeypatch.setattr(parse_module, "occurrence_instance", building)
     data = calendar(
         "UID:daily@example.edu\nDTSTART:20250901T140000Z\nDTEND:20250901T150000Z\nRRULE:FREQ=DAILY",
         "UID:other@example.edu\nDTSTART:20251015T140000Z\nDTEND:20251015T150000Z\nRRULE:FREQ=DAILY;COUNT=1",
@@ -125,8 +132,9 @@ def test_a_series_stops_at_the_cap_without_materialising_the_rest(monkeypatch):
     assert parsed.problems == [
         f"event {event_hint('daily@example.edu')}: has more than 5 instances in the window; not read"
     ]
-    # A refused series is never turned into components; only the other event was.
-    assert [str(o.uid) for o in taken] == ["other@example.edu"]  # type: ignore[attr-defined]
+    # A refused series never becomes instances; only the other event did, and no VEVENT was copied.
+    assert built == ["other@example.edu"]
+    assert copied == []
 
 
 def test_a_calendar_stops_at_its_cap_and_says_how_many_series_were_left(monkeypatch):

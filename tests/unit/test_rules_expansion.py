@@ -138,6 +138,24 @@ def test_recurrence_id_override_keeps_the_occurrence_identity_of_the_original_sl
     assert moved[utc(2025, 9, 30, 19)] == plain[utc(2025, 9, 29, 14)]
 
 
+def test_an_override_exported_twice_is_read_from_its_newest_copy_and_the_rest_from_the_master():
+    # Some exports repeat an override (here with a higher SEQUENCE and another title); the instance
+    # takes the newer copy, as the expansion resolves it, and every other occurrence the master's.
+    older = """
+    UID:weekly-1@example.edu
+    SUMMARY:planning (old)
+    SEQUENCE:1
+    RECURRENCE-ID;TZID=America/New_York:20250929T100000
+    DTSTART;TZID=America/New_York:20250930T150000
+    DTEND;TZID=America/New_York:20250930T160000
+    """
+    newer = older.replace("SEQUENCE:1", "SEQUENCE:2").replace("planning (old)", "#mentoring (moved)")
+    instances = parse(calendar(WEEKLY, older, newer)).instances
+    moved = [i for i in instances if i.start == utc(2025, 9, 30, 19)]
+    assert [i.summary for i in moved] == ["#mentoring (moved)"]
+    assert [i.summary for i in instances if i not in moved] == ["#mentoring weekly"] * 3
+
+
 def test_cancelled_override_removes_its_instance():
     override = """
     UID:weekly-1@example.edu

@@ -28,6 +28,7 @@ from mentorledger.sources.ics.limits import (
 )
 from mentorledger.sources.ics.series import (
     NO_FLAGS,
+    Occurrence,
     Query,
     SeriesRead,
     SourceFlags,
@@ -98,10 +99,11 @@ def read_series(
         )
         return read
     recurring = is_recurring(readable)
-    for component, flags in expand_series(key, readable, query=query, fallback_tz=fallback_tz, zone=zone):
+    facts: dict[int, tuple[Any, _Facts]] = {}  # by VEVENT: what all its occurrences share, read once
+    for occurrence in expand_series(key, readable, query=query, fallback_tz=fallback_tz, zone=zone):
         try:
-            instance = to_instance(
-                component, key=key, recurring=recurring, fallback_tz=fallback_tz, flags=flags
+            instance = occurrence_instance(
+                occurrence, key=key, recurring=recurring, fallback_tz=fallback_tz, facts=facts
             )
         except Exception as exc:
             read.problems.append(event_problem(key, exc))
@@ -168,13 +170,12 @@ def to_instance(
     flags: SourceFlags = NO_FLAGS,
     raw_end: dt.date | dt.datetime | None = None,
 ) -> Instance:
-    """One expanded VEVENT of the series ``key`` as an Instance; raises ValueError for an event without
-    a usable start. All-day comes from this instance's own source VEVENT (``flags``) or its own start.
+    """One VEVENT of the series ``key`` as an Instance; raises ValueError for an event without a
+    usable start. All-day comes from the source VEVENT (``flags``) or the event's own start.
     ``raw_end`` is the end of a one-off read without expansion (see ``plain_event``)."""
     if "DTSTART" not in event:
         raise ValueError("no DTSTART")
     raw_start = event["DTSTART"].dt
-    all_day = flags.all_day or not isinstance(raw_start, dt.datetime)
     start = aware(raw_start, fallback_tz)
     if raw_end is not None:
         end = aware(raw_end, fallback_tz)
@@ -184,24 +185,96 @@ def to_instance(
         end = start + event["DURATION"].dt
     else:
         end = start
-    if flags.reversed and end > start:  # undo the expansion's swap: rule 2 drops negative lengths
-        start, end = end, start
-    recurrence_id = None
-    if recurring and "RECURRENCE-ID" in event:
-        recurrence_id = aware(event["RECURRENCE-ID"].dt, fallback_tz).astimezone(UTC).isoformat()
-    return Instance(
-        uid=key,
-        recurrence_id=recurrence_id,
-        start=start,
-        end=end,
-        all_day=all_day,
+    recurrence = event["RECURRENCE-ID"].dt if recurring and "RECURRENCE-ID" in event else None
+    return _instance(
+        _facts_of(event, fallback_tz), key, raw_start, start, end, recurrence, -1, flags, fallback_tz
+    )
+
+
+def occurrence_instance(
+    occurrence: Occurrence,
+    *,
+    key: str,
+    recurring: bool,
+    fallback_tz: ZoneInfo,
+    facts: dict[int, tuple[Any, _Facts]],
+) -> Instance:
+    """One expanded occurrence as an Instance, with the facts of its VEVENT read once (``facts``)."""
+    source = occurrence.source
+    cached = facts.get(id(source))
+    if cached is None:  # the cache holds the VEVENT too, so that its id is not reused by another
+        cached = facts[id(source)] = (source, _facts_of(source, fallback_tz))
+    known = cached[1]
+    start = aware(occurrence.start, fallback_tz)
+    end = aware(occurrence.end, fallback_tz)
+    recurrence = occurrence.recurrence_id if recurring else None
+    return _instance(
+        known,
+        key,
+        occurrence.start,
+        start,
+        end,
+        recurrence,
+        occurrence.sequence,
+        occurrence.flags,
+        fallback_tz,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What every occurrence of one VEVENT shares (all but its times)."""
+
+    cancelled: bool
+    transparent: bool
+    organizer: str | None
+    attendees: tuple[Attendee, ...]
+    sequence: int
+    last_modified: dt.datetime | None
+    summary: str
+    categories: tuple[str, ...]
+
+
+def _facts_of(event: Any, fallback_tz: ZoneInfo) -> _Facts:
+    return _Facts(
         cancelled=str(event.get("STATUS", "")).strip().upper() == "CANCELLED",
         transparent=str(event.get("TRANSP", "")).strip().upper() == "TRANSPARENT",
         organizer=_address(event.get("ORGANIZER")),
         attendees=tuple(_attendees(event.get("ATTENDEE"))),
-        revision=revision_of(_sequence(event), _last_modified(event, fallback_tz)),
+        sequence=_sequence(event),
+        last_modified=_last_modified(event, fallback_tz),
         summary=str(event.get("SUMMARY", "")),
         categories=tuple(_categories(event.get("CATEGORIES"))),
+    )
+
+
+def _instance(
+    facts: _Facts,
+    key: str,
+    raw_start: dt.date | dt.datetime,
+    start: dt.datetime,
+    end: dt.datetime,
+    recurrence: dt.date | dt.datetime | None,
+    sequence: int,
+    flags: SourceFlags,
+    fallback_tz: ZoneInfo,
+) -> Instance:
+    """The Instance of one occurrence: ``sequence`` -1 keeps the VEVENT's own SEQUENCE."""
+    if flags.reversed and end > start:  # undo the expansion's swap: rule 2 drops negative lengths
+        start, end = end, start
+    return Instance(
+        uid=key,
+        recurrence_id=None if recurrence is None else aware(recurrence, fallback_tz).isoformat(),
+        start=start,
+        end=end,
+        all_day=flags.all_day or not isinstance(raw_start, dt.datetime),
+        cancelled=facts.cancelled,
+        transparent=facts.transparent,
+        organizer=facts.organizer,
+        attendees=facts.attendees,
+        revision=revision_of(facts.sequence if sequence < 0 else sequence, facts.last_modified),
+        summary=facts.summary,
+        categories=facts.categories,
     )
 
 

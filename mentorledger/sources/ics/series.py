@@ -80,21 +80,40 @@ def series_key(event: Any) -> str:
     return _NO_UID + stable_hash(*sorted(lines))
 
 
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One occurrence of a series as the expansion gives it, without a copy of its VEVENT: its own
+    start, end and recurrence id, the sequence the expansion assigns (-1: the VEVENT's own), and the
+    VEVENT it comes from, whose other properties are the same for all its occurrences."""
+
+    source: Any
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime
+    recurrence_id: dt.date | dt.datetime
+    sequence: int
+    flags: SourceFlags
+
+
 def expand_series(
     key: str, events: list[Any], *, query: Query, fallback_tz: ZoneInfo, zone: ZoneInfo | None
-) -> Iterator[tuple[Any, SourceFlags]]:
-    """Expanded VEVENT components of one series with the flags of the VEVENT each came from.
+) -> Iterator[Occurrence]:
+    """The occurrences of one series, each with the VEVENT it came from and that VEVENT's flags.
 
     Unreadable VEVENTs are left out (and reported by ``readable_events``), rules are checked first,
     and at most ``MAX_INSTANCES_PER_SERIES`` occurrences are taken from the lazy expansion; one more
-    raises ``TooManyInstancesError``.
+    raises ``TooManyInstancesError``. An occurrence's VEVENT is found by its recurrence ids, as the
+    expansion keys it; where several VEVENTs share them (duplicated exports), the expansion's own
+    copy of the component is read instead, which is exact but costs a copy per occurrence.
     """
     flags: dict[tuple[Any, ...], SourceFlags] = {}
+    sources: dict[tuple[Any, ...], list[Any]] = {}
     single = icalendar.Calendar()
     for event in events:
         source = _in_zone(event, zone)
         _check_rules(source, query)
-        flags[_recurrence_ids(source)] = _source_flags(source, fallback_tz)
+        ids = _recurrence_ids(source)
+        flags[ids] = _source_flags(source, fallback_tz)
+        sources.setdefault(ids, []).append(source)
         single.add_component(source)
     query_object = recurring_ical_events.CalendarQuery(single, False, ("VEVENT",), False)
     occurrences = (o for series in query_object.series for o in series.between(*query))
@@ -104,8 +123,18 @@ def expand_series(
             f"has more than {MAX_INSTANCES_PER_SERIES:,} instances in the window; not read"
         )
     for occurrence in taken:
-        own = flags.get(tuple(occurrence.recurrence_ids)) or flags.get((), NO_FLAGS)
-        yield occurrence.as_component(False), own
+        ids = tuple(occurrence.recurrence_ids)
+        own = flags.get(ids) or flags.get((), NO_FLAGS)
+        candidates = sources.get(ids) or sources.get((), [])
+        if len(candidates) == 1:
+            source = candidates[0]
+            recurrence_id = source["RECURRENCE-ID"].dt if "RECURRENCE-ID" in source else occurrence.start
+            yield Occurrence(
+                source, occurrence.start, occurrence.end, recurrence_id, occurrence.sequence, own
+            )
+            continue
+        copy = occurrence.as_component(False)
+        yield Occurrence(copy, copy["DTSTART"].dt, copy["DTEND"].dt, copy["RECURRENCE-ID"].dt, -1, own)
 
 
 def plain_event(events: list[Any], zone: ZoneInfo | None) -> tuple[Any, dt.date | dt.datetime] | None:
