@@ -207,22 +207,22 @@ def run_report(
 
 def _render_here(config: Config, which: str, period: Period, **subject: str) -> dict[str, Any]:
     from mentorledger.reports.outputs import CHAIR_FORMATS, DOSSIER_FORMATS, SCHOOL_FORMATS, check_formats
-    from mentorledger.reports.run import render_chair, render_dossier, render_school
+    from mentorledger.reports.run import Rendering, render_chair, render_dossier, render_school
     from mentorledger.store.ledger import Ledger
 
+    def rendering(formats: list[str]) -> Rendering:
+        return Rendering(period.start, period.end, formats, period.out_dir, period.as_of)
+
     ledger = Ledger.open(period.database_url) if period.database_url else open_ledger(config)
-    dates = (period.start, period.end)
     with err.status("Writing the report…"):
         if which == "effort":
             chosen = check_formats(period.formats, CHAIR_FORMATS, "chair report")
-            return render_chair(
-                config, ledger, subject["department"], *dates, chosen, period.out_dir, period.as_of
-            )
+            return render_chair(config, ledger, subject["department"], rendering(chosen))
         if which == "school":
             chosen = check_formats(period.formats, SCHOOL_FORMATS, "school report")
-            return render_school(config, ledger, *dates, chosen, period.out_dir, period.as_of)
+            return render_school(config, ledger, rendering(chosen))
         chosen = check_formats(period.formats, DOSSIER_FORMATS, "dossier")
-        return render_dossier(config, ledger, subject["mentor"], *dates, chosen, period.out_dir, period.as_of)
+        return render_dossier(config, ledger, subject["mentor"], rendering(chosen))
 
 
 def print_written(result: dict[str, Any]) -> None:
