@@ -21,6 +21,7 @@ from mentorledger.cli.app import (
     DateTo,
     VerboseOption,
     app,
+    check_dates,
     err,
     load,
     open_ledger,
@@ -162,8 +163,7 @@ class Period:
         as_of: str | None,
         database_url: str | None = None,
     ) -> Period:
-        if start and end and end < start:
-            raise UserError(f"--to {end} is before --from {start}")
+        check_dates(start, end)
         output_folder(out_dir, "report files")
         chosen = [str(f) for f in formats] if formats else None
         return cls(start, end, chosen, str(out_dir), resolve_as_of(as_of, config.tz), database_url)
