@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_sources import EXCHANGE_ZONE, exchange_vevent
+from benchmarks.bench_sources import exchange_calendar, exchange_vevent
 from mentorledger.sources.ics import parse as parse_module
 
 WINDOW = (dt.datetime(2025, 7, 1, 4, tzinfo=dt.UTC), dt.datetime(2026, 7, 1, 4, tzinfo=dt.UTC))
@@ -41,9 +41,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:Microsoft Exchange Server 2010\r\n"
-    body = "".join(exchange_vevent(i) for i in range(args.events))
-    data = (head + EXCHANGE_ZONE + body + "END:VCALENDAR\r\n").encode()
+    data = exchange_calendar("".join(exchange_vevent(i) for i in range(args.events))).encode()
     seconds(data, 1)  # warm-up: imports, the zone decision (made once per process and definition)
     mapped, count = seconds(data, args.repeat)
     with mock.patch.object(parse_module, "read_known_zones_as_zoneinfo", lambda calendar, _window: calendar):

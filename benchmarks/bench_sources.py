@@ -124,6 +124,13 @@ def exchange_vevent(i: int, shift: int = 0) -> str:
     )
 
 
+def exchange_calendar(events: str) -> str:
+    """An ICS file as Exchange writes one: its PRODID and Eastern Standard Time VTIMEZONE around
+    ``events`` (``exchange_vevent``s); the one shape every ICS benchmark reads."""
+    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:Microsoft Exchange Server 2010\r\n"
+    return head + EXCHANGE_ZONE + events + "END:VCALENDAR\r\n"
+
+
 def calendar_of(events: str) -> bytes:
     return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//EN\r\n{events}END:VCALENDAR\r\n".encode()
 
@@ -165,6 +172,25 @@ class Server:
     change: Callable[[], None]  # move 1% of the events
 
 
+def bench_config(path: Path, calendars: str) -> Config:
+    """The bench department (``HEAD``) with one source's settings and calendars after it, written to
+    ``path`` and loaded: every stand-in calendar is configured this way."""
+    path.write_text(HEAD + calendars, encoding="utf-8")
+    return load_config(path)
+
+
+def one_percent_mover(events: int, move: Callable[[range, int], None]) -> Callable[[], None]:
+    """A stand-in's ``Server.change``: each call has ``move(moved, shift)`` put every hundredth of the
+    ``events`` (1%) again, ``shift`` hours later than they started, one hour more each call, so every
+    call changes them."""
+    shifts = iter(range(1, 1000))
+
+    def change() -> None:
+        move(range(0, events, 100), next(shifts))
+
+    return change
+
+
 @contextmanager
 def graph_calendar(root: Path, events: int) -> Iterator[tuple[Config, Server]]:
     ca = make_test_ca(root / "tls")
@@ -174,24 +200,15 @@ def graph_calendar(root: Path, events: int) -> Iterator[tuple[Config, Server]]:
     os.environ["MENTORLEDGER_MICROSOFT_CLIENT_SECRET"] = service.secret
     service.put(OWNER, *(graph_event(i) for i in range(events)))
     with serve(service, ca) as base:
-        path = root / "m365.yaml"
-        path.write_text(
-            HEAD
-            + f"microsoft: {{tenant_id: {service.tenant}, client_id: {service.client_id}, authority: '{base}', "
+        config = bench_config(
+            root / "m365.yaml",
+            f"microsoft: {{tenant_id: {service.tenant}, client_id: {service.client_id}, authority: '{base}', "
             + f"graph_endpoint: '{base}/v1.0/'}}\ncalendars:\n  - {{owner: {OWNER}, m365: primary}}\n",
-            encoding="utf-8",
         )
-
-        shifts = iter(range(1, 1000))
-
-        def change() -> None:
-            shift = next(shifts)
-            service.put(OWNER, *(graph_event(i, shift=shift) for i in range(0, events, 100)))
-
-        yield (
-            load_config(path),
-            Server(lambda: len(service.graph_requests()), lambda: service.server_seconds, change),
+        change = one_percent_mover(
+            events, lambda moved, shift: service.put(OWNER, *(graph_event(i, shift=shift) for i in moved))
         )
+        yield config, Server(lambda: len(service.graph_requests()), lambda: service.server_seconds, change)
 
 
 @contextmanager
@@ -202,17 +219,14 @@ def caldav_calendar(root: Path, events: int) -> Iterator[tuple[Config, Server]]:
         url = make_calendar(server.base, "/bench/", None)
         for i in range(events):  # one resource per meeting, as clients store them
             requests.put(f"{url}b{i}.ics", data=calendar_of(vevent(i)), timeout=30)
-        path = root / "caldav.yaml"
-        path.write_text(HEAD + f"calendars:\n  - {{owner: {OWNER}, caldav: '{url}'}}\n", encoding="utf-8")
+        config = bench_config(root / "caldav.yaml", f"calendars:\n  - {{owner: {OWNER}, caldav: '{url}'}}\n")
 
-        shifts = iter(range(1, 1000))
-
-        def change() -> None:
-            shift = next(shifts)
-            for i in range(0, events, 100):
+        def move(moved: range, shift: int) -> None:
+            for i in moved:
                 requests.put(f"{url}b{i}.ics", data=calendar_of(vevent(i, shift=shift)), timeout=30)
 
-        yield load_config(path), Server(lambda: len(server.seen), lambda: server.server_seconds, change)
+        change = one_percent_mover(events, move)
+        yield config, Server(lambda: len(server.seen), lambda: server.server_seconds, change)
 
 
 @contextmanager
@@ -222,8 +236,7 @@ def ics_calendar(root: Path, events: int) -> Iterator[tuple[Config, Server]]:
 
     def write() -> None:
         body = "".join(exchange_vevent(i, shift) for i, shift in shifts.items())
-        text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:Microsoft Exchange Server 2010\r\n"
-        (root / "feed.ics").write_text(text + EXCHANGE_ZONE + body + "END:VCALENDAR\r\n", encoding="utf-8")
+        (root / "feed.ics").write_text(exchange_calendar(body), encoding="utf-8")
 
     def change() -> None:  # 1% of the meetings, one in ten of them a series, as in the whole file
         for k, i in enumerate(range(0, events, 100)):
@@ -231,9 +244,8 @@ def ics_calendar(root: Path, events: int) -> Iterator[tuple[Config, Server]]:
         write()
 
     write()
-    path = root / "ics.yaml"
-    path.write_text(HEAD + f"calendars:\n  - {{owner: {OWNER}, ics: feed.ics}}\n", encoding="utf-8")
-    yield load_config(path), Server(lambda: 0, lambda: 0.0, change)
+    config = bench_config(root / "ics.yaml", f"calendars:\n  - {{owner: {OWNER}, ics: feed.ics}}\n")
+    yield config, Server(lambda: 0, lambda: 0.0, change)
 
 
 def main() -> None:

@@ -12,8 +12,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_sources import HEAD, OWNER, Row, Server, graph_calendar, measure, start_of
-from mentorledger.config import Config, load_config
+from benchmarks.bench_sources import (
+    OWNER,
+    Row,
+    Server,
+    bench_config,
+    graph_calendar,
+    measure,
+    one_percent_mover,
+    start_of,
+)
+from mentorledger.config import Config
 from mentorledger.store.ledger import Ledger
 from tests.google.fakes import rsa_key_pair, service_account_info
 from tests.google.server import FakeCalendarService, serve
@@ -44,20 +53,15 @@ def google_calendar(root: Path, events: int) -> Iterator[tuple[Config, Server]]:
         key_file = root / "service-account.json"
         key_file.write_text(json.dumps(service_account_info(f"{base}/token", private)), encoding="utf-8")
         os.environ["MENTORLEDGER_GOOGLE_CREDENTIALS"] = str(key_file)
-        path = root / "google.yaml"
-        path.write_text(
-            HEAD
-            + f"google_api_endpoint: {base}/calendar/v3\ngoogle: {{requests_per_minute: 60000}}\n"
+        config = bench_config(
+            root / "google.yaml",
+            f"google_api_endpoint: {base}/calendar/v3\ngoogle: {{requests_per_minute: 60000}}\n"
             + f"calendars:\n  - {{owner: {OWNER}, google: primary}}\n",
-            encoding="utf-8",
         )
-        shifts = iter(range(1, 1000))
-
-        def change() -> None:
-            shift = next(shifts)
-            service.put(OWNER, *(google_event(i, shift=shift) for i in range(0, events, 100)))
-
-        yield load_config(path), Server(lambda: len(service.requests), lambda: 0.0, change)
+        change = one_percent_mover(
+            events, lambda moved, shift: service.put(OWNER, *(google_event(i, shift=shift) for i in moved))
+        )
+        yield config, Server(lambda: len(service.requests), lambda: 0.0, change)
 
 
 def resync_fractions(root: Path, events: int) -> tuple[tuple[float, float], tuple[float, float]]:

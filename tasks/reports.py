@@ -13,7 +13,7 @@ from mentorledger.asof import resolve_as_of
 from mentorledger.config import Config
 from mentorledger.errors import UserError
 from mentorledger.reports.delivery import chair_messages, chairs_of
-from mentorledger.reports.run import render_chair, render_school
+from mentorledger.reports.run import Rendering, render_chair, render_school
 from mentorledger.reports.run import render_dossier as render_dossier_files
 from mentorledger.smtp import FROM_ENV, SmtpSender
 from mentorledger.store.ledger import Ledger
@@ -26,9 +26,17 @@ def _day(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _as_of(config: Config, value: str | None) -> dt.datetime:
-    """The flow parameter ``as_of`` (a date, a local date and time, or an ISO instant; None: now)."""
-    return resolve_as_of(value, config.tz)
+def _rendering(
+    config: Config,
+    date_from: str | None,
+    date_to: str | None,
+    formats: list[str],
+    out_dir: str,
+    as_of: str | None,
+) -> Rendering:
+    """Every render task's flow parameters, read the one way: ISO dates, and ``as_of`` as a date, a
+    local date and time, or an ISO instant (None: now)."""
+    return Rendering(_day(date_from), _day(date_to), formats, out_dir, resolve_as_of(as_of, config.tz))
 
 
 @task(name="render-chair-report", cache_policy=NO_CACHE)
@@ -44,10 +52,8 @@ def render_chair_report(
 ) -> dict[str, Any]:
     """Compute the report once and write every requested format."""
     config = cached_config(config_path)
-    return render_chair(
-        config, _ledger(config, database_url), department, _day(date_from), _day(date_to), formats, out_dir,
-        _as_of(config, as_of),
-    )  # fmt: skip
+    rendering = _rendering(config, date_from, date_to, formats, out_dir, as_of)
+    return render_chair(config, _ledger(config, database_url), department, rendering)
 
 
 @task(name="email-chair-report", cache_policy=NO_CACHE)
@@ -91,10 +97,8 @@ def render_dossier(
     as_of: str | None = None,
 ) -> dict[str, Any]:
     config = cached_config(config_path)
-    return render_dossier_files(
-        config, _ledger(config, database_url), mentor, _day(date_from), _day(date_to), formats, out_dir,
-        _as_of(config, as_of),
-    )  # fmt: skip
+    rendering = _rendering(config, date_from, date_to, formats, out_dir, as_of)
+    return render_dossier_files(config, _ledger(config, database_url), mentor, rendering)
 
 
 @task(name="render-school-report", cache_policy=NO_CACHE)
@@ -109,15 +113,8 @@ def render_school_report(
 ) -> dict[str, Any]:
     """Every department's figures from one read of the ledger, written in every requested format."""
     config = cached_config(config_path)
-    return render_school(
-        config,
-        _ledger(config, database_url),
-        _day(date_from),
-        _day(date_to),
-        formats,
-        out_dir,
-        _as_of(config, as_of),
-    )
+    rendering = _rendering(config, date_from, date_to, formats, out_dir, as_of)
+    return render_school(config, _ledger(config, database_url), rendering)
 
 
 def _ledger(config: Config, database_url: str | None) -> Ledger:

@@ -14,6 +14,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -57,18 +58,35 @@ def _postgres_url() -> str:
     return os.environ.get("MENTORLEDGER_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
 
 
+def postgres_unreachable(url: str) -> str | None:
+    """Why the PostgreSQL server at ``url`` cannot serve a test (the class of the error a ``SELECT 1``
+    met), or None when it answers: every test that needs the server asks it this one way."""
+    try:
+        with create_engine(url).connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:
+        return exc.__class__.__name__
+    return None
+
+
+def fail_in_ci_else_skip(failure: str, skip: str) -> NoReturn:
+    """Stop a test whose server is missing: CI starts every server, so there it is a failure; on a
+    developer's machine it is a loud skip."""
+    if os.environ.get("CI"):
+        pytest.fail(failure, pytrace=False)
+    pytest.skip(skip)
+
+
 @pytest.fixture(scope="session")
 def backend(pytestconfig: pytest.Config) -> str:
     chosen: str = pytestconfig.getoption("--backend")
     if chosen == "postgresql":
-        try:
-            with create_engine(_postgres_url()).connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except Exception as exc:
-            message = f"PostgreSQL at {_postgres_url()} is not reachable ({exc.__class__.__name__})"
-            if os.environ.get("CI"):
-                pytest.fail(f"{message}; .ci/run should have started it", pytrace=False)
-            pytest.skip(f"SKIPPING POSTGRESQL RUN: {message}")
+        error = postgres_unreachable(_postgres_url())
+        if error is not None:
+            message = f"PostgreSQL at {_postgres_url()} is not reachable ({error})"
+            fail_in_ci_else_skip(
+                f"{message}; .ci/run should have started it", f"SKIPPING POSTGRESQL RUN: {message}"
+            )
     return chosen
 
 

@@ -96,6 +96,13 @@ DateFrom = Annotated[dt.date | None, _day_option("--from", "First day")]
 DateTo = Annotated[dt.date | None, _day_option("--to", "Last day")]
 
 
+def check_dates(date_from: dt.date | None, date_to: dt.date | None) -> None:
+    """``--to`` before ``--from`` is one line before any work, in the same words for every command that
+    takes both (the defaults for a missing one are the core's to check)."""
+    if date_from and date_to and date_to < date_from:
+        raise UserError(f"--to {date_to} is before --from {date_from}")
+
+
 def config_file(config: Path | None) -> Path:
     """The configuration named by --config or MENTORLEDGER_CONFIG (one line when neither is given)."""
     if config is None:

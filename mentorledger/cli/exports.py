@@ -10,10 +10,19 @@ from typing import Annotated, Any
 import typer
 
 from mentorledger.asof import resolve_as_of
-from mentorledger.cli.app import AsOf, ConfigOption, DateFrom, DateTo, app, load, open_ledger, out
+from mentorledger.cli.app import (
+    AsOf,
+    ConfigOption,
+    DateFrom,
+    DateTo,
+    app,
+    check_dates,
+    load,
+    open_ledger,
+    out,
+)
 from mentorledger.cli.outputs import output_file_or_folder
 from mentorledger.config import Config
-from mentorledger.errors import UserError
 
 export_app = typer.Typer(
     name="export",
@@ -38,8 +47,7 @@ def _export_period(
     out_dir: Path,
 ) -> tuple[Config, dict[str, Any]]:
     loaded = load(config)
-    if date_from and date_to and date_to < date_from:
-        raise UserError(f"--to {date_to} is before --from {date_from}")
+    check_dates(date_from, date_to)
     output_file_or_folder(out_dir, "export")
     return loaded, {"start": date_from, "end": date_to, "as_of": resolve_as_of(as_of, loaded.tz)}
 

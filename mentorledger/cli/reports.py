@@ -21,6 +21,7 @@ from mentorledger.cli.app import (
     DateTo,
     VerboseOption,
     app,
+    check_dates,
     err,
     load,
     open_ledger,
@@ -162,8 +163,7 @@ class Period:
         as_of: str | None,
         database_url: str | None = None,
     ) -> Period:
-        if start and end and end < start:
-            raise UserError(f"--to {end} is before --from {start}")
+        check_dates(start, end)
         output_folder(out_dir, "report files")
         chosen = [str(f) for f in formats] if formats else None
         return cls(start, end, chosen, str(out_dir), resolve_as_of(as_of, config.tz), database_url)
@@ -207,22 +207,22 @@ def run_report(
 
 def _render_here(config: Config, which: str, period: Period, **subject: str) -> dict[str, Any]:
     from mentorledger.reports.outputs import CHAIR_FORMATS, DOSSIER_FORMATS, SCHOOL_FORMATS, check_formats
-    from mentorledger.reports.run import render_chair, render_dossier, render_school
+    from mentorledger.reports.run import Rendering, render_chair, render_dossier, render_school
     from mentorledger.store.ledger import Ledger
 
+    def rendering(formats: list[str]) -> Rendering:
+        return Rendering(period.start, period.end, formats, period.out_dir, period.as_of)
+
     ledger = Ledger.open(period.database_url) if period.database_url else open_ledger(config)
-    dates = (period.start, period.end)
     with err.status("Writing the report…"):
         if which == "effort":
             chosen = check_formats(period.formats, CHAIR_FORMATS, "chair report")
-            return render_chair(
-                config, ledger, subject["department"], *dates, chosen, period.out_dir, period.as_of
-            )
+            return render_chair(config, ledger, subject["department"], rendering(chosen))
         if which == "school":
             chosen = check_formats(period.formats, SCHOOL_FORMATS, "school report")
-            return render_school(config, ledger, *dates, chosen, period.out_dir, period.as_of)
+            return render_school(config, ledger, rendering(chosen))
         chosen = check_formats(period.formats, DOSSIER_FORMATS, "dossier")
-        return render_dossier(config, ledger, subject["mentor"], *dates, chosen, period.out_dir, period.as_of)
+        return render_dossier(config, ledger, subject["mentor"], rendering(chosen))
 
 
 def print_written(result: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,7 @@ from mentorledger.store.admin import drop_database, ensure_database
 from mentorledger.store.ledger import Ledger
 from mentorledger.store.schema import CalendarRunRow
 from mentorledger.sync import calendar_ref
-from tests.conftest import DEFAULT_POSTGRES_URL, ROOT
+from tests.conftest import DEFAULT_POSTGRES_URL, ROOT, fail_in_ci_else_skip, postgres_unreachable
 from tests.service.stack import SlowFeeds, Stack, free_port, healthy, wait_until
 
 pytestmark = pytest.mark.service
@@ -172,14 +172,10 @@ class Api:
 
 def postgres_admin_url() -> str:
     url = os.environ.get("MENTORLEDGER_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-    try:
-        with create_engine(url).connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as exc:
-        message = f"the service test needs PostgreSQL at {url} for the Prefect server ({type(exc).__name__})"
-        if os.environ.get("CI"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(f"SKIPPING SERVICE TEST: {message}")
+    error = postgres_unreachable(url)
+    if error is not None:
+        message = f"the service test needs PostgreSQL at {url} for the Prefect server ({error})"
+        fail_in_ci_else_skip(message, f"SKIPPING SERVICE TEST: {message}")
     return url
 
 

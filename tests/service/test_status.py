@@ -102,6 +102,17 @@ def test_run_outcomes_sum_what_each_run_recorded(tmp_path: Path, database_url: s
     assert run_outcomes(ledger, ["r2"]).outcomes == {"failed": 1}
 
 
+@pytest.fixture
+def status_config(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The populated department as `mentorledger status` meets it: the test ledger named by
+    MENTORLEDGER_DATABASE_URL and no Prefect server configured; returns the configuration's path."""
+    monkeypatch.setenv("MENTORLEDGER_DATABASE_URL", database_url)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    config_path = write_config(tmp_path)
+    populate(config_path, database_url)
+    return config_path
+
+
 @pytest.mark.parametrize(
     ("seconds", "shown"), [(None, "-"), (59, "59s"), (60, "1m"), (7200, "2h"), (90000, "1d")]
 )
@@ -110,14 +121,9 @@ def test_ages_are_short_and_human(seconds: int | None, shown: str) -> None:
 
 
 def test_status_command_prints_json_and_says_when_no_prefect_server_is_configured(
-    tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    status_config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("MENTORLEDGER_DATABASE_URL", database_url)
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    config_path = write_config(tmp_path)
-    populate(config_path, database_url)
-
-    result = run_cli(capsys, "status", "--config", str(config_path), "--format", "json")
+    result = run_cli(capsys, "status", "--config", str(status_config), "--format", "json")
 
     assert result.code == 1, result.stderr  # Ben's calendar fails and Cy's was never synced
     document = json.loads(result.stdout)
@@ -135,14 +141,9 @@ def test_status_command_prints_json_and_says_when_no_prefect_server_is_configure
 
 
 def test_status_table_names_failing_calendars_with_their_reason(
-    tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    status_config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("MENTORLEDGER_DATABASE_URL", database_url)
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    config_path = write_config(tmp_path)
-    populate(config_path, database_url)
-
-    result = run_cli(capsys, "status", "--config", str(config_path))
+    result = run_cli(capsys, "status", "--config", str(status_config))
 
     assert result.code == 1
     assert "1 of 3 calendars healthy" in result.stdout
@@ -152,12 +153,9 @@ def test_status_table_names_failing_calendars_with_their_reason(
 
 
 def test_status_exits_0_when_every_calendar_synced_within_the_threshold(
-    tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    status_config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("MENTORLEDGER_DATABASE_URL", database_url)
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    config_path = write_config(tmp_path)
-    populate(config_path, database_url)
+    config_path = status_config
     text = config_path.read_text(encoding="utf-8")
     only_ana = "\n".join(
         line

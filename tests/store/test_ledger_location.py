@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -107,24 +108,30 @@ def test_a_sync_from_another_folder_writes_the_ledger_the_configuration_reads(
     dispose_all()
 
 
-def _old_ledger(folder: Path, config_path: Path) -> Path:
-    """A ledger where commands used to put it (./var/ of the folder they ran in), holding the calendars."""
+@dataclass(frozen=True)
+class OldLedger:
+    config_path: Path  # the department, in ./peds
+    path: Path  # its ledger where commands used to put it: ./var/ of the folder they ran in
+    key: str  # the key of the department's calendar, which the old ledger holds
+
+
+@pytest.fixture
+def old_ledger_here(no_ledger_settings: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> OldLedger:
+    """A department whose calendar was synced into ./var of the working folder, as commands used to."""
+    config_path = department(tmp_path / "peds")
     config = load_config(config_path)
-    old = folder / "var" / "mentorledger.db"
+    old = tmp_path / "var" / "mentorledger.db"
     ledger = Ledger.open(f"sqlite:///{old}")
     sync_batch(SyncContext(config=config, ledger=ledger, run_id="old"), config.calendars)
     dispose_all()
-    return old
-
-
-@pytest.mark.usefixtures("no_ledger_settings")
-def test_an_old_ledger_in_this_folder_that_holds_the_calendars_is_found(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    config_path = department(tmp_path / "peds")
-    old = _old_ledger(tmp_path, config_path)
     monkeypatch.chdir(tmp_path)
-    key = calendar_ref(load_config(config_path).calendars[0]).calendar_key
+    return OldLedger(config_path, old, calendar_ref(config.calendars[0]).calendar_key)
+
+
+def test_an_old_ledger_in_this_folder_that_holds_the_calendars_is_found(
+    old_ledger_here: OldLedger, tmp_path: Path
+) -> None:
+    config_path, old, key = old_ledger_here.config_path, old_ledger_here.path, old_ledger_here.key
 
     found = legacy_ledger(locate_ledger(config_path=config_path), [key])
     unrelated = legacy_ledger(locate_ledger(config_path=config_path), ["some-other-calendar"])
@@ -136,13 +143,10 @@ def test_an_old_ledger_in_this_folder_that_holds_the_calendars_is_found(
     assert named is None  # a ledger the user named is never second-guessed
 
 
-@pytest.mark.usefixtures("no_ledger_settings")
 def test_moving_an_old_ledger_keeps_every_row_and_the_old_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    old_ledger_here: OldLedger, tmp_path: Path
 ) -> None:
-    config_path = department(tmp_path / "peds")
-    old = _old_ledger(tmp_path, config_path)
-    monkeypatch.chdir(tmp_path)
+    config_path, old = old_ledger_here.config_path, old_ledger_here.path
     target = tmp_path / "peds" / "var" / "mentorledger.db"
     with sqlite3.connect(old) as connection:
         before = connection.execute("SELECT count(*) FROM entries").fetchone()
@@ -155,5 +159,4 @@ def test_moving_an_old_ledger_keeps_every_row_and_the_old_file(
     assert kept == old.with_name("mentorledger.db.moved")
     assert kept.is_file()
     assert not old.exists()
-    key = calendar_ref(load_config(config_path).calendars[0]).calendar_key
-    assert legacy_ledger(locate_ledger(config_path=config_path), [key]) is None
+    assert legacy_ledger(locate_ledger(config_path=config_path), [old_ledger_here.key]) is None

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from mentorledger.errors import UserError
@@ -19,20 +18,19 @@ from mentorledger.store.admin import drop_database
 from mentorledger.store.db import dispose_all
 from mentorledger.store.ledger import Ledger
 from tests.clirunner import run_cli
-from tests.conftest import DEFAULT_POSTGRES_URL
+from tests.conftest import DEFAULT_POSTGRES_URL, fail_in_ci_else_skip, postgres_unreachable
 
 
 @pytest.fixture
 def server() -> str:
     """The test PostgreSQL server's URL (its `test` database); skipped loudly outside CI without one."""
     url = os.environ.get("MENTORLEDGER_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-    try:
-        with create_engine(url).connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL at {url} is not reachable ({type(exc).__name__})", pytrace=False)
-        pytest.skip(f"SKIPPING: these tests need PostgreSQL at {url} ({type(exc).__name__})")
+    error = postgres_unreachable(url)
+    if error is not None:
+        fail_in_ci_else_skip(
+            f"PostgreSQL at {url} is not reachable ({error})",
+            f"SKIPPING: these tests need PostgreSQL at {url} ({error})",
+        )
     return url
 
 

@@ -97,3 +97,10 @@ def write_config(directory: Path, calendars: list[tuple[str, str]], **changes: A
     path = directory / "config.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return load_config(path)
+
+
+def written(path: Path, text: str) -> Path:
+    """``path`` with ``text`` written to it in UTF-8: a test's configuration or HR export, made in one
+    line so the test shows only what the file says."""
+    path.write_text(text, encoding="utf-8")
+    return path

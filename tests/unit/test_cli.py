@@ -13,7 +13,7 @@ from mentorledger.store.ledger import Ledger
 from mentorledger.sync import SyncContext, sync_batch
 from tests.clirunner import run_cli
 from tests.unit.icsbuild import calendar
-from tests.unit.support import ANA, BEN, CY, write_config
+from tests.unit.support import ANA, BEN, CY, write_config, written
 
 ONE_HOUR_WITH_BEN = f"""UID:cli-1
 DTSTART;TZID=America/New_York:20251006T090000
@@ -106,11 +106,10 @@ def test_to_before_from_is_a_one_line_error(synced: Path, capsys: pytest.Capture
 def test_validate_lists_every_problem_one_per_line_and_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(
+    bad = written(
+        tmp_path / "bad.yaml",
         "institution: X\ntimezone: Mars/Base\npeople:\n  - {email: a@x.edu, name: A, department: D, rank: dean}\n"
         "calendars:\n  - {owner: a@x.edu, ics: nowhere.ics}\nmentors: []\n",
-        encoding="utf-8",
     )
     result = run_cli(capsys, "validate", "--config", str(bad))
     lines = result.stderr.strip().splitlines()
@@ -125,11 +124,10 @@ def test_validate_lists_every_problem_one_per_line_and_exits_2(
 def test_validate_warns_about_a_missing_calendar_file_and_passes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "dept.yaml"
-    path.write_text(
+    path = written(
+        tmp_path / "dept.yaml",
         "institution: X\ntimezone: UTC\npeople:\n  - {email: a@x.edu, name: A, department: D, rank: other}\n"
         "calendars:\n  - {owner: a@x.edu, ics: nowhere.ics}\n",
-        encoding="utf-8",
     )
     result = run_cli(capsys, "validate", "--config", str(path))
     assert result.code == 0

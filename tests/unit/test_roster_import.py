@@ -12,6 +12,7 @@ import pytest
 
 from mentorledger.config import load_config
 from tests.clirunner import Result, run_cli
+from tests.unit.support import written
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "roster"
 DEMO = Path(__file__).resolve().parents[2] / "config" / "demo" / "department.yaml"
@@ -77,12 +78,11 @@ def test_importing_into_a_real_file_changes_only_the_roster_lines(
     shutil.copytree(DEMO.parent / "calendars", tmp_path / "calendars")
     shutil.copy(DEMO, config)
     before = config.read_text(encoding="utf-8").splitlines()
-    export = tmp_path / "hr.csv"
-    export.write_text(
+    export = written(
+        tmp_path / "hr.csv",
         "email,name,department,title\n"
         "amara.okafor@riverside-med.example.edu,Amara Okafor,Pediatrics,Professor of Pediatrics\n"
         "new.person@riverside-med.example.edu,New Person,Pediatrics,Resident Physician\n",
-        encoding="utf-8",
     )
 
     result = imported(capsys, "people", export, config)
@@ -111,18 +111,16 @@ def test_importing_into_a_real_file_changes_only_the_roster_lines(
 def test_updating_a_person_keeps_the_keys_the_export_does_not_have(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = tmp_path / "dept.yaml"
-    config.write_text(
+    config = written(
+        tmp_path / "dept.yaml",
         "institution: X\ntimezone: UTC\npeople:\n"
         "  - email: ana@x.edu   # the program's founder\n"
         "    name: Ana\n    department: Peds\n    rank: assistant_professor\n"
         "    last_promotion: 2022-07-01\n"
         "    credit:\n      - {start: 2025-07-01, end: 2026-06-30, protected_hours: 40}\n",
-        encoding="utf-8",
     )
-    export = tmp_path / "hr.csv"
-    export.write_text(
-        "Email,Name,Department,Rank\nANA@x.edu,Ana Ruiz,Peds,Associate Professor\n", encoding="utf-8"
+    export = written(
+        tmp_path / "hr.csv", "Email,Name,Department,Rank\nANA@x.edu,Ana Ruiz,Peds,Associate Professor\n"
     )
 
     result = imported(capsys, "people", export, config)
@@ -144,15 +142,14 @@ def test_updating_a_person_keeps_the_keys_the_export_does_not_have(
 def test_row_problems_name_the_line_and_column_and_nothing_is_written(
     department: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    export = tmp_path / "hr.csv"
-    export.write_text(
+    export = written(
+        tmp_path / "hr.csv",
         "email,name,department,rank\n"
         "ana@x.edu,Ana,Peds,professor\n"
         "not-an-address,Ben,Peds,professor\n"
         "cy@x.edu,Cy,,professor\n"
         "dee@x.edu,Dee,Peds,dean\n"
         "ANA@x.edu,Ana again,Peds,professor\n",
-        encoding="utf-8",
     )
     before = department.read_bytes()
 
@@ -175,8 +172,9 @@ def test_row_problems_name_the_line_and_column_and_nothing_is_written(
 def test_a_header_without_an_email_column_says_which_flag_names_it(
     department: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    export = tmp_path / "hr.csv"
-    export.write_text("Work Address,Name,Department,Title\nana@x.edu,Ana,Peds,Instructor\n", encoding="utf-8")
+    export = written(
+        tmp_path / "hr.csv", "Work Address,Name,Department,Title\nana@x.edu,Ana,Peds,Instructor\n"
+    )
 
     missing = imported(capsys, "people", export, department)
     named = imported(capsys, "people", export, department, "--email-column", "work address")
@@ -207,9 +205,8 @@ def test_semicolon_separated_windows_exports_are_read(
 def test_text_yaml_would_read_as_something_else_stays_text(
     department: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    export = tmp_path / "hr.csv"
-    export.write_text(
-        "email,name,department,rank\nno@x.edu,No,Yes,fellow\nn2@x.edu,1e3,10:00,fellow\n", encoding="utf-8"
+    export = written(
+        tmp_path / "hr.csv", "email,name,department,rank\nno@x.edu,No,Yes,fellow\nn2@x.edu,1e3,10:00,fellow\n"
     )
 
     result = imported(capsys, "people", export, department)
@@ -262,13 +259,12 @@ def test_relationship_rows_with_unknown_people_bad_dates_or_kinds_are_errors(
     department: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert imported(capsys, "people", DATA / "faculty.csv", department).code == 0
-    export = tmp_path / "m.csv"
-    export.write_text(
+    export = written(
+        tmp_path / "m.csv",
         "mentor,mentee,type,start date,end date\n"
         f"{ANA},zed@riverside-med.example.edu,dyad,2025-07-01,\n"
         f"{ANA},ben.cho@riverside-med.example.edu,coaching,7/1/2025,\n"
         f"{ANA},cy.tran@riverside-med.example.edu,peer,2025-09-01,2025-08-01\n",
-        encoding="utf-8",
     )
 
     result = imported(capsys, "relationships", export, department)
@@ -291,9 +287,8 @@ def test_us_dates_are_read_with_a_date_format(
     department: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert imported(capsys, "people", DATA / "faculty.csv", department).code == 0
-    export = tmp_path / "m.csv"
-    export.write_text(
-        f"mentor,mentee,start\n{ANA},ben.cho@riverside-med.example.edu,7/1/2025\n", encoding="utf-8"
+    export = written(
+        tmp_path / "m.csv", f"mentor,mentee,start\n{ANA},ben.cho@riverside-med.example.edu,7/1/2025\n"
     )
 
     result = imported(
@@ -332,15 +327,13 @@ def test_a_thousand_people_import_in_one_pass(
 def test_an_import_that_would_break_the_configuration_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = tmp_path / "dept.yaml"
-    config.write_text(
+    config = written(
+        tmp_path / "dept.yaml",
         "institution: X\ntimezone: UTC\ndepartments:\n  - {name: Pediatrics, chairs: [ana@x.edu]}\n"
         "people:\n  - {email: ana@x.edu, name: Ana, department: Pediatrics, rank: professor}\n",
-        encoding="utf-8",
     )
     before = config.read_bytes()
-    export = tmp_path / "hr.csv"
-    export.write_text("email,name,department,rank\nana@x.edu,Ana,Surgery,professor\n", encoding="utf-8")
+    export = written(tmp_path / "hr.csv", "email,name,department,rank\nana@x.edu,Ana,Surgery,professor\n")
 
     result = imported(capsys, "people", export, config)
 
