@@ -245,8 +245,8 @@ class Ledger:
             query = query.where(EntryRow.owner.in_(list(owners)))
         if event_key is not None:
             query = query.where(EntryRow.event_key == event_key)
-        with Session(self.engine) as session:
-            return [_stored(row) for row in session.execute(query)]
+        with self.engine.connect() as connection:  # rows as tuples: no ORM session, no identity map
+            return [_stored(row) for row in connection.execute(query)]
 
     def entries_by_owner(
         self,
@@ -260,8 +260,8 @@ class Ledger:
         """The same entries as ``entries``, streamed one owner at a time (in owner order): memory holds
         one owner's year, not the institution's, however many faculty the ledger has."""
         query = _entries_query(calendar_keys, start, end, include_excluded=include_excluded)
-        with Session(self.engine) as session:
-            rows = session.execute(query.execution_options(yield_per=chunk))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query.execution_options(yield_per=chunk))
             current: list[StoredEntry] = []
             for row in rows:
                 entry = _stored(row)
