@@ -19,10 +19,10 @@ from typing import Any
 from mentorledger.config import Config, Window, normalize_email
 from mentorledger.counting import (
     Category,
-    Interval,
-    allocate_minutes,
-    clipped_minutes,
-    rank_minutes,
+    MinuteSpan,
+    allocate_clipped,
+    clip_spans,
+    rank_clipped,
     window_bounds,
 )
 from mentorledger.coverage import Covered, last_instant_date, split_counted
@@ -120,15 +120,10 @@ def minutes_by_owner(
     entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
 ) -> dict[str, tuple[dict[Category, int], int]]:
     """Per owner: minutes by category, and the number of distinct occurrences with a counted minute."""
-    by_owner: dict[str, list[StoredEntry]] = defaultdict(list)
-    for entry in one_copy_per_occurrence(entries):
-        by_owner[entry.owner].append(entry)
     result: dict[str, tuple[dict[Category, int], int]] = {}
-    for owner, items in by_owner.items():
-        minutes = allocate_minutes([Interval(e.start, e.end, e.category) for e in items], *bounds)
-        occurrences = {e.event_key for e in items if clipped_minutes(e.start, e.end, *bounds) > 0}
-        if occurrences:
-            result[owner] = (minutes, len(occurrences))
+    for owner, spans in _clipped_by_owner(entries, bounds).items():
+        if spans:
+            result[owner] = (_category_minutes(spans), len({e.event_key for _, _, e in spans}))
     return result
 
 
@@ -137,14 +132,51 @@ def review_minutes_by_owner(
 ) -> dict[str, dict[Evidence, int]]:
     """Per owner: the same overlap-free minutes as ``minutes_by_owner``, by review state (rule 8):
     each minute to the highest-ranked state covering it, confirmed > pending > manual."""
+    return {owner: _review_minutes(spans) for owner, spans in _clipped_by_owner(entries, bounds).items()}
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerMinutes:
+    """One owner's ``minutes_by_owner`` and ``review_minutes_by_owner`` together."""
+
+    by_category: dict[Category, int]
+    occurrences: int
+    by_review: dict[Evidence, int]
+
+
+def owner_minutes(
+    entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
+) -> dict[str, OwnerMinutes]:
+    """``minutes_by_owner`` and ``review_minutes_by_owner`` from one pass (one copy per occurrence and
+    the clipping made once), for owners with a counted occurrence."""
+    result: dict[str, OwnerMinutes] = {}
+    for owner, spans in _clipped_by_owner(entries, bounds).items():
+        if spans:
+            occurrences = len({e.event_key for _, _, e in spans})
+            result[owner] = OwnerMinutes(_category_minutes(spans), occurrences, _review_minutes(spans))
+    return result
+
+
+def _clipped_by_owner(
+    entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
+) -> dict[str, list[MinuteSpan[StoredEntry]]]:
+    """Per owner, one copy of each occurrence (rule 5) in whole minutes clipped to ``bounds``; an owner
+    none of whose occurrences has a minute inside has an empty list."""
     by_owner: dict[str, list[StoredEntry]] = defaultdict(list)
     for entry in one_copy_per_occurrence(entries):
         by_owner[entry.owner].append(entry)
-    result: dict[str, dict[Evidence, int]] = {}
-    for owner, items in by_owner.items():
-        ranked = rank_minutes(((e.start, e.end, evidence_of(e).rank) for e in items), *bounds)
-        result[owner] = {state: ranked.get(state.rank, 0) for state in Evidence}
-    return result
+    return {
+        owner: clip_spans(((e.start, e.end, e) for e in items), *bounds) for owner, items in by_owner.items()
+    }
+
+
+def _category_minutes(spans: list[MinuteSpan[StoredEntry]]) -> dict[Category, int]:
+    return allocate_clipped([(start, end, e.category) for start, end, e in spans])
+
+
+def _review_minutes(spans: list[MinuteSpan[StoredEntry]]) -> dict[Evidence, int]:
+    ranked = rank_clipped([(start, end, evidence_of(e).rank) for start, end, e in spans])
+    return {state: ranked.get(state.rank, 0) for state in Evidence}
 
 
 def select_entries(
@@ -262,21 +294,19 @@ def mentor_rows(
     config: Config, entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
 ) -> list[MentorHours]:
     """The rows of ``hours`` for these counted entries: busiest first."""
-    states = review_minutes_by_owner(entries, bounds)
     rows = []
-    for email, (minutes, occurrences) in minutes_by_owner(entries, bounds).items():
+    for email, counted in owner_minutes(entries, bounds).items():
         person = config.person(email)
-        state = states[email]
         rows.append(
             MentorHours(
                 email,
                 person.name if person else email,
-                sum(minutes.values()),
-                minutes,
-                occurrences,
-                confirmed_minutes=state[Evidence.CONFIRMED],
-                pending_minutes=state[Evidence.PENDING],
-                manual_minutes=state[Evidence.MANUAL],
+                sum(counted.by_category.values()),
+                counted.by_category,
+                counted.occurrences,
+                confirmed_minutes=counted.by_review[Evidence.CONFIRMED],
+                pending_minutes=counted.by_review[Evidence.PENDING],
+                manual_minutes=counted.by_review[Evidence.MANUAL],
             )
         )
     rows.sort(key=lambda m: (-m.minutes, m.email))
