@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from mentorledger.attestation.rules import State, attested_minutes, session_states
 from mentorledger.attestation.store import recorded_answers
@@ -33,8 +34,8 @@ from mentorledger.explain import Roster
 from mentorledger.hours import (
     configured_calendars,
     minutes_by_owner,
+    owner_minutes,
     resolve_window,
-    review_minutes_by_owner,
     select_entries,
 )
 from mentorledger.reports.credit import previous_window
@@ -81,6 +82,19 @@ class PeriodHours:
     @property
     def manual_share(self) -> float | None:
         return self.share(self.manual_minutes)
+
+
+class PeriodTotal(NamedTuple):
+    """One person's minutes in one period (None: no data) and scheduled minutes (``LedgerView.total``)."""
+
+    minutes: int | None
+    scheduled_minutes: int
+
+
+def _no_data(coverage: PeriodCoverage, counted: bool) -> bool:
+    """A period is "no data" when no calendar covered it and nothing counted in it (entries made by
+    hand are data, too)."""
+    return not coverage.has_data and not counted
 
 
 def month_windows(window: Window) -> list[Window]:
@@ -184,18 +198,19 @@ class LedgerView:
         coverage = self.coverage(email, window)
         bounds = self.bounds(window)
         self._ensure(email)
-        scheduled = minutes_by_owner(self._overlapping(self._scheduled.get(email, []), window), bounds)
-        scheduled_minutes = sum(scheduled[email][0].values()) if email in scheduled else 0
+        scheduled_minutes = self._scheduled_minutes(email, window, bounds)
         entries = self.counted(email, window)
-        counted = minutes_by_owner(entries, bounds).get(email)
-        if not coverage.has_data and counted is None:  # entries made by hand are data, too
+        counted = owner_minutes(entries, bounds).get(email)  # categories and review states in one pass
+        if _no_data(coverage, counted is not None):
             return PeriodHours(None, None, 0, scheduled_minutes, coverage)
-        minutes = {str(c): (counted[0].get(c, 0) if counted else 0) for c in Category}
-        confirmed, pending, manual, attested = self.review_shares(email, entries, bounds)
+        minutes = {str(c): (counted.by_category.get(c, 0) if counted else 0) for c in Category}
+        confirmed, pending, manual, attested = self.review_shares(
+            email, entries, bounds, counted.by_review if counted else {}
+        )
         return PeriodHours(
             sum(minutes.values()),
             minutes,
-            counted[1] if counted else 0,
+            counted.occurrences if counted else 0,
             scheduled_minutes,
             coverage,
             confirmed_minutes=confirmed,
@@ -204,12 +219,28 @@ class LedgerView:
             attested_minutes=attested,
         )
 
+    def total(self, email: str, window: Window) -> PeriodTotal:
+        """``period``'s minutes (None: no data) and scheduled minutes alone, without the review shares:
+        what the monthly rows show of every person and month."""
+        coverage = self.coverage(email, window)
+        bounds = self.bounds(window)
+        self._ensure(email)
+        scheduled_minutes = self._scheduled_minutes(email, window, bounds)
+        counted = minutes_by_owner(self.counted(email, window), bounds).get(email)
+        if _no_data(coverage, counted is not None):
+            return PeriodTotal(None, scheduled_minutes)
+        return PeriodTotal(sum(counted[0].values()) if counted else 0, scheduled_minutes)
+
     def review_shares(
-        self, email: str, entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
+        self,
+        email: str,
+        entries: list[StoredEntry],
+        bounds: tuple[dt.datetime, dt.datetime],
+        states: Mapping[Evidence, int],
     ) -> tuple[int, int, int, int]:
         """Minutes confirmed by the mentor, pending, added by hand (``hours``' partition of the
-        minutes), and mentee-category minutes attested by mentees, of one person's counted entries."""
-        states = review_minutes_by_owner(entries, bounds).get(email, {})
+        minutes: ``states``, from ``owner_minutes``), and mentee-category minutes attested by mentees,
+        of one person's counted entries."""
         attested = attested_minutes(entries, bounds, self._attestation).get(email, 0)
         return (
             states.get(Evidence.CONFIRMED, 0),
@@ -217,6 +248,11 @@ class LedgerView:
             states.get(Evidence.MANUAL, 0),
             attested,
         )
+
+    def _scheduled_minutes(self, email: str, window: Window, bounds: tuple[dt.datetime, dt.datetime]) -> int:
+        """Minutes of the person's meetings in ``window`` not yet known to have happened (in no total)."""
+        scheduled = minutes_by_owner(self._overlapping(self._scheduled.get(email, []), window), bounds)
+        return sum(scheduled[email][0].values()) if email in scheduled else 0
 
     # -- helpers ---------------------------------------------------------------------------------------
 
@@ -298,7 +334,7 @@ def monthly(view: LedgerView, emails: Sequence[str], window: Window) -> list[Mon
     for a chair report), each person counted only in months their calendars covered."""
     rows = []
     for month in month_windows(window):
-        periods = [view.period(email, month) for email in emails]
+        periods = [view.total(email, month) for email in emails]
         known = [p.minutes for p in periods if p.minutes is not None]
         rows.append(
             MonthRow(
