@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -25,7 +25,7 @@ from mentorledger.counting import (
     rank_clipped,
     window_bounds,
 )
-from mentorledger.coverage import Covered, last_instant_date, split_counted
+from mentorledger.coverage import CalendarCoverage, Covered, last_instant_date, split_counted
 from mentorledger.errors import UserError
 from mentorledger.reviews import Evidence, Review, evidence_of, occurrence_review
 from mentorledger.store.ledger import CalendarRef, Ledger, StoredEntry
@@ -187,6 +187,7 @@ def select_entries(
     as_of: dt.datetime,
     owner: str | None = None,
     owners: Collection[str] | None = None,
+    coverage: Mapping[str, CalendarCoverage] | None = None,
 ) -> tuple[list[StoredEntry], list[StoredEntry]]:
     """Rules 7 to 10 over the entries that overlap [bounds): (counted, scheduled).
 
@@ -195,9 +196,10 @@ def select_entries(
     hand-made entries of people in the roster that had ended by ``as_of``. Scheduled: the calendar
     entries not yet known to have happened (future, in progress, or not seen since they ended); they
     are shown apart and never in a total. ``owner``/``owners`` narrow it to some people (their
-    hand-made entries count even if they are not in the roster)."""
+    hand-made entries count even if they are not in the roster). ``coverage``: the configured
+    calendars' coverage when the caller has just read it (``Ledger.coverage``), else it is read here."""
     chosen = [owner] if owner is not None else owners
-    selection = _Selection.of(config, ledger, bounds, chosen)
+    selection = _Selection.of(config, ledger, bounds, chosen, coverage)
     calendar = ledger.entries(selection.keys, *bounds, owners=chosen, include_excluded=True)
     manual = [entry for items in selection.manual.values() for entry in items]
     return selection.apply(calendar, manual, as_of)
@@ -234,9 +236,11 @@ class _Selection:
         ledger: Ledger,
         bounds: tuple[dt.datetime, dt.datetime],
         owners: Collection[str] | None,
+        coverage: Mapping[str, CalendarCoverage] | None = None,
     ) -> _Selection:
         keys = configured_calendar_keys(config)
-        spans = {key: c.spans for key, c in ledger.coverage(keys).items()}
+        known = ledger.coverage(keys) if coverage is None else coverage
+        spans = {key: known[key].spans for key in keys if key in known}
         roster = frozenset(owners) if owners is not None else frozenset(p.email for p in config.people)
         manual: dict[str, list[StoredEntry]] = defaultdict(list)
         for item in manual_entries(ledger, *bounds, owners=owners):
@@ -281,26 +285,33 @@ def compute_hours(
         entries, bounds = ledger_entries(config, ledger, window, mentor=mentor, as_of=as_of)
         return HoursReport(window, mentor_rows(config, entries, bounds), as_of=as_of)
     bounds = window_bounds(window, config.tz)
+    # One look-up table, not a scan of the roster per mentor; the first person of an address wins, as
+    # in Config.person.
+    names = {p.email: p.name for p in reversed(config.people)}
     rows = [
         row
         for _, counted, _ in select_by_owner(config, ledger, bounds, as_of=as_of)
-        for row in mentor_rows(config, counted, bounds)
+        for row in mentor_rows(config, counted, bounds, names=names)
     ]
     rows.sort(key=lambda m: (-m.minutes, m.email))
     return HoursReport(window, rows, as_of=as_of)
 
 
 def mentor_rows(
-    config: Config, entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
+    config: Config,
+    entries: list[StoredEntry],
+    bounds: tuple[dt.datetime, dt.datetime],
+    *,
+    names: Mapping[str, str] | None = None,
 ) -> list[MentorHours]:
-    """The rows of ``hours`` for these counted entries: busiest first."""
+    """The rows of ``hours`` for these counted entries: busiest first. ``names``: the roster's names
+    by e-mail, when the caller makes rows for many mentors (else each is looked up in ``config``)."""
     rows = []
     for email, counted in owner_minutes(entries, bounds).items():
-        person = config.person(email)
         rows.append(
             MentorHours(
                 email,
-                person.name if person else email,
+                _name(config, email, names),
                 sum(counted.by_category.values()),
                 counted.by_category,
                 counted.occurrences,
@@ -311,6 +322,14 @@ def mentor_rows(
         )
     rows.sort(key=lambda m: (-m.minutes, m.email))
     return rows
+
+
+def _name(config: Config, email: str, names: Mapping[str, str] | None) -> str:
+    """The mentor's name in the roster, else their address."""
+    if names is not None:
+        return names.get(normalize_email(email), email)
+    person = config.person(email)
+    return person.name if person else email
 
 
 def ledger_entries(

@@ -158,7 +158,7 @@ class LedgerView:
             blank = CalendarCoverage(ref.calendar_key, ref.owner)  # configured, never synced
             calendars[ref.owner].append(known.get(ref.calendar_key, blank))
         chosen = sorted(set(owners)) if owners is not None else None
-        counted, scheduled, attestation = _read(config, ledger, span, as_of, chosen)
+        counted, scheduled, attestation = _read(config, ledger, span, as_of, chosen, known)
         return cls(
             config,
             as_of=as_of,
@@ -296,12 +296,17 @@ def load_view(
 
 
 def _read(
-    config: Config, ledger: Ledger, span: Window, as_of: dt.datetime, owners: Collection[str] | None
+    config: Config,
+    ledger: Ledger,
+    span: Window,
+    as_of: dt.datetime,
+    owners: Collection[str] | None,
+    coverage: Mapping[str, CalendarCoverage] | None = None,
 ) -> tuple[list[StoredEntry], list[StoredEntry], dict[tuple[str, str], State]]:
     """Counted and scheduled entries over ``span`` of ``owners`` (default everyone), and the states of
-    their sessions mentees attest."""
+    their sessions mentees attest; ``coverage``: the calendars' coverage, if already read."""
     bounds = window_bounds(span, config.tz)
-    counted, scheduled = select_entries(config, ledger, bounds, as_of=as_of, owners=owners)
+    counted, scheduled = select_entries(config, ledger, bounds, as_of=as_of, owners=owners, coverage=coverage)
     answers = recorded_answers(ledger, mentors=owners)
     return counted, scheduled, session_states(counted, Roster.of(config), answers)
 

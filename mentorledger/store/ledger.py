@@ -246,7 +246,7 @@ class Ledger:
         if event_key is not None:
             query = query.where(EntryRow.event_key == event_key)
         with self.engine.connect() as connection:  # rows as tuples: no ORM session, no identity map
-            return [_stored(row) for row in connection.execute(query)]
+            return [_stored(row) for row in connection.execute(query).all()]  # one fetch, not one a row
 
     def entries_by_owner(
         self,
