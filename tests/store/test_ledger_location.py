@@ -7,9 +7,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 
 from mentorledger.config import load_config
-from mentorledger.store.db import database_url, dispose_all
+from mentorledger.store.db import HEAD_REVISION, MIGRATIONS, database_url, dispose_all
 from mentorledger.store.ledger import Ledger
 from mentorledger.store.location import (
     ORIGIN_CONFIG,
@@ -157,3 +158,8 @@ def test_moving_an_old_ledger_keeps_every_row_and_the_old_file(
     assert not old.exists()
     key = calendar_ref(load_config(config_path).calendars[0]).calendar_key
     assert legacy_ledger(locate_ledger(config_path=config_path), [key]) is None
+
+
+def test_the_known_head_revision_is_the_newest_migration() -> None:
+    """store.db opens a ledger at HEAD_REVISION without running Alembic: it must name the newest script."""
+    assert ScriptDirectory(str(MIGRATIONS)).get_heads() == [HEAD_REVISION]
