@@ -134,6 +134,7 @@ class LedgerView:
         # Scoped to some people (one department): others are read on demand, one person at a time.
         self._loaded = set(owners) if owners is not None else None
         self._ledger = ledger
+        self._bounds: dict[tuple[dt.date, dt.date], tuple[dt.datetime, dt.datetime]] = {}
 
     @classmethod
     def load(
@@ -257,8 +258,13 @@ class LedgerView:
     # -- helpers ---------------------------------------------------------------------------------------
 
     def bounds(self, window: Window) -> tuple[dt.datetime, dt.datetime]:
+        """The window's UTC bounds, worked out once per window (asked for every person and month)."""
         self._check(window)
-        return window_bounds(window, self.config.tz)
+        key = (window.start, window.end)
+        found = self._bounds.get(key)
+        if found is None:
+            found = self._bounds[key] = window_bounds(window, self.config.tz)
+        return found
 
     def data_through(self, window: Window) -> dt.datetime:
         """What a report of ``window`` can know: its end, or the as-of instant if that is earlier."""
