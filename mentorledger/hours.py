@@ -14,6 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from mentorledger.config import Config, Window, normalize_email
@@ -102,14 +103,20 @@ def one_copy_per_occurrence(entries: list[StoredEntry]) -> list[StoredEntry]:
 def reviewed_occurrences(entries: list[StoredEntry]) -> list[StoredEntry]:
     """One copy per occurrence (rule 5), carrying the review of the whole occurrence (rule 8): a
     review belongs to the meeting, not to one of its copies."""
-    states: dict[tuple[str, str], list[str]] = defaultdict(list)
+    states: dict[tuple[str, str], set[str]] = defaultdict(set)
     for entry in entries:
-        states[(entry.owner, entry.event_key)].append(entry.review)
+        states[(entry.owner, entry.event_key)].add(entry.review)
     result = []
     for entry in one_copy_per_occurrence(entries):
-        review = occurrence_review(states[(entry.owner, entry.event_key)])
+        review = _occurrence_review(frozenset(states[(entry.owner, entry.event_key)]))
         result.append(entry if entry.review == review else replace(entry, review=review))
     return result
+
+
+@lru_cache(maxsize=64)
+def _occurrence_review(states: frozenset[str]) -> Review:
+    """``occurrence_review``, once per combination of states (there are a handful)."""
+    return occurrence_review(states)
 
 
 def _rank(entry: StoredEntry) -> tuple[str, int, str]:
