@@ -29,9 +29,8 @@ from mentorledger.counting import (
 from mentorledger.coverage import CalendarCoverage, Covered, last_instant_date, split_counted
 from mentorledger.errors import UserError
 from mentorledger.reviews import Evidence, Review, evidence_of, occurrence_review
-from mentorledger.store.ledger import CalendarRef, Ledger, StoredEntry
+from mentorledger.store.ledger import CalendarRef, Ledger, StoredEntry, calendar_ref
 from mentorledger.store.manual import manual_entries
-from mentorledger.sync import calendar_ref
 
 
 @dataclass(frozen=True, slots=True)

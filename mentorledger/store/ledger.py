@@ -18,8 +18,10 @@ from typing import Any
 from sqlalchemy import Engine, Row, Select, insert, select, update
 from sqlalchemy.orm import Session
 
+from mentorledger.config import CalendarSource
 from mentorledger.counting import Category, Entry
 from mentorledger.coverage import CalendarCoverage
+from mentorledger.instances import stable_hash
 from mentorledger.reviews import Review
 from mentorledger.sources.protocol import Cursor
 from mentorledger.store import coverage
@@ -35,6 +37,13 @@ class CalendarRef:
     owner: str
     kind: str
     label: str  # safe to show and log: a path as written, a redacted URL, or a calendar id
+
+
+def calendar_ref(source: CalendarSource) -> CalendarRef:
+    """The ledger's identity for a configured calendar: owner, kind and the reference as written.
+    Here rather than in ``sync`` so that reading commands need not import the sync machinery."""
+    key = stable_hash(source.owner, source.kind, source.reference)
+    return CalendarRef(calendar_key=key, owner=source.owner, kind=source.kind, label=source.label)
 
 
 @dataclass(frozen=True, slots=True)
