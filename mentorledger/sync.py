@@ -42,14 +42,8 @@ from mentorledger.sources.protocol import (
     Source,
 )
 from mentorledger.sources.registry import source_for, sources_for
-from mentorledger.store.ledger import (  # calendar_ref: many callers import it from here
-    ApplyStats,
-    CalendarRef,
-    CalendarState,
-    Ledger,
-    RunRecord,
-    calendar_ref,
-)
+from mentorledger.store.ledger import ApplyStats, CalendarRef, CalendarState, Ledger, RunRecord
+from mentorledger.store.ledger import calendar_ref as calendar_ref  # re-exported: callers import it from here
 from mentorledger.workers import JobFailedError, OverdueError, WorkerLostError, WorkerPool, enter_phase
 
 Outcome = str  # "synced" | "unchanged" | "partial" | "failed"
