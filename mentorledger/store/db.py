@@ -3,8 +3,10 @@ on first use, and one line instead of a traceback when the database cannot be re
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
+from typing import Any
 
 import orjson
 from sqlalchemy import Engine, create_engine, event, text
@@ -70,7 +72,7 @@ def _create(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
-            url, connect_args={"timeout": 60, "check_same_thread": False}, json_deserializer=orjson.loads
+            url, connect_args={"timeout": 60, "check_same_thread": False}, json_deserializer=_json_loads
         )
 
         @event.listens_for(engine, "connect")
@@ -83,7 +85,17 @@ def _create(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, json_deserializer=orjson.loads)
+    return create_engine(url, pool_pre_ping=True, json_deserializer=_json_loads)
+
+
+def _json_loads(text: str | bytes) -> Any:
+    """orjson's decoder, falling back to the standard library's for what only it accepts (NaN and
+    Infinity, which ``json.dumps`` writes), so stored documents read as they always did. (orjson reads
+    integers beyond 64 bits as floats; the ledger stores none: counts, ids and text.)"""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def migrate(engine: Engine) -> None:
