@@ -13,12 +13,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypeVar
 
 from mentorledger.config import Config, Relationship, Window
 from mentorledger.instances import Instance, occurrence_key, stable_hash
 from mentorledger.uids import group_of_uid
 
 RULES_VERSION = "v1"
+_T = TypeVar("_T")
 
 
 class Category(StrEnum):
@@ -272,7 +274,32 @@ def allocate_minutes(
 ) -> dict[Category, int]:
     """Rule 5: the union of the intervals clipped to [clip_start, clip_end), each minute given to the
     highest-priority category covering it. Overlaps are never counted twice."""
-    ranked = rank_minutes(((i.start, i.end, i.category.priority) for i in intervals), clip_start, clip_end)
+    return allocate_clipped(
+        clip_spans(((i.start, i.end, i.category) for i in intervals), clip_start, clip_end)
+    )
+
+
+MinuteSpan = tuple[int, int, _T]  # [start, end) in whole minutes since the epoch, and what it carries
+
+
+def clip_spans(
+    spans: Iterable[tuple[dt.datetime, dt.datetime, _T]], clip_start: dt.datetime, clip_end: dt.datetime
+) -> list[MinuteSpan[_T]]:
+    """The spans in whole minutes (``_minute``) clipped to [clip_start, clip_end), empty ones dropped:
+    done once per entry, however many rankings (categories, review states) are then made of them."""
+    lo, hi = _minute(clip_start), _minute(clip_end)
+    clipped: list[MinuteSpan[_T]] = []
+    for start_at, end_at, item in spans:  # _minute, inlined: this loop runs for every counted entry
+        start = max(int(start_at.timestamp()) // 60, lo)
+        end = min(int(end_at.timestamp()) // 60, hi)
+        if end > start:
+            clipped.append((start, end, item))
+    return clipped
+
+
+def allocate_clipped(spans: Sequence[MinuteSpan[Category]]) -> dict[Category, int]:
+    """``allocate_minutes`` of spans already clipped (``clip_spans``)."""
+    ranked = rank_clipped([(start, end, category.priority) for start, end, category in spans])
     return {category: ranked.get(category.priority, 0) for category in Category}
 
 
@@ -282,26 +309,34 @@ def rank_minutes(
     """The union of ``(start, end, rank)`` spans clipped to [clip_start, clip_end), in whole minutes,
     each minute credited to the highest rank covering it: rule 5's union, for any ranking (categories;
     review states in rule 8). The values add up to the union's length; absent ranks got no minute."""
-    lo, hi = _minute(clip_start), _minute(clip_end)
-    boundaries: list[tuple[int, int, int]] = []
-    for start_at, end_at, rank in spans:  # _minute, inlined: this loop runs for every counted entry
-        start = max(int(start_at.timestamp()) // 60, lo)
-        end = min(int(end_at.timestamp()) // 60, hi)
-        if end > start:
-            boundaries.append((start, 1, rank))
-            boundaries.append((end, -1, rank))
-    boundaries.sort()
-    active: Counter[int] = Counter()
-    totals: Counter[int] = Counter()
-    previous: int | None = None
-    top: int | None = None  # the highest rank covering [previous, moment)
-    for moment, delta, rank in boundaries:
-        if top is not None and previous is not None and moment > previous:
-            totals[top] += moment - previous
-        active[rank] += delta
-        if delta > 0:
-            top = rank if top is None or rank > top else top
-        elif active[rank] == 0 and rank == top:
-            top = max((r for r, n in active.items() if n > 0), default=None)
-        previous = moment
-    return dict(totals)
+    return rank_clipped(clip_spans(spans, clip_start, clip_end))
+
+
+def rank_clipped(spans: Sequence[MinuteSpan[int]]) -> dict[int, int]:
+    """``rank_minutes`` of spans already clipped (``clip_spans``). The minutes whose highest rank is r
+    are those covered by a span ranked r or higher and by none ranked higher than r, so each rank's
+    share is the difference of two unions' lengths (few ranks: a category, a review state)."""
+    ordered = sorted(spans)
+    ranked: dict[int, int] = {}
+    above = 0  # minutes covered by a span ranked higher than the current rank
+    for rank in sorted({r for _, _, r in ordered}, reverse=True):
+        covered = _union_length([(start, end) for start, end, r in ordered if r >= rank])
+        if covered > above:
+            ranked[rank] = covered - above
+        above = covered
+    return ranked
+
+
+def _union_length(spans: Sequence[tuple[int, int]]) -> int:
+    """Minutes covered by the union of these non-empty spans, sorted by start."""
+    if not spans:
+        return 0
+    total = 0
+    run_start, run_end = spans[0]
+    for start, end in spans[1:]:
+        if start > run_end:
+            total += run_end - run_start
+            run_start, run_end = start, end
+        elif end > run_end:
+            run_end = end
+    return total + run_end - run_start

@@ -13,10 +13,11 @@ for, and which stored meetings therefore count. Pure functions over what the led
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import NamedTuple, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -192,13 +193,13 @@ def period_coverage(
         return NO_COVERAGE
     per_calendar = [clip(((c.start, c.end) for c in cal.spans), start, stop) for cal in calendars]
     union = merge_spans(s for spans in per_calendar for s in spans)
-    days = _days(window, stop, tz)
-    months = len({(d.year, d.month) for d in days})
+    days, months = _days(window.start, min(window.end, last_instant_date(stop, tz)))
     if not union:
         return PeriodCoverage(Extent.NONE, None, 0, months, stop)
     through = min(spans[-1][1] for spans in per_calendar if spans)
-    covered = _covered_days(union, days, tz, stop)
-    with_data = {(d.year, d.month) for d in covered if _day_start(d, tz) < through}
+    starts = _day_starts(days[0], len(days), tz) if days else ()
+    covered = _covered_days(union, days, starts, stop)
+    with_data = {(days[i].year, days[i].month) for i in covered if starts[i] < through}
     complete = len(covered) == len(days) and last_instant_date(through, tz) >= last_instant_date(stop, tz)
     return PeriodCoverage(Extent.FULL if complete else Extent.PARTIAL, through, len(with_data), months, stop)
 
@@ -207,24 +208,31 @@ def _day_start(day: dt.date, tz: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tz).astimezone(dt.UTC)
 
 
-def _days(window: Window, stop: dt.datetime, tz: ZoneInfo) -> list[dt.date]:
-    last = min(window.end, last_instant_date(stop, tz))
-    return [window.start + dt.timedelta(days=i) for i in range((last - window.start).days + 1)]
+@lru_cache(maxsize=256)
+def _day_starts(first: dt.date, count: int, tz: ZoneInfo) -> tuple[dt.datetime, ...]:
+    """The UTC starts of ``count`` local days from ``first`` and of the day after them. Reports ask
+    the coverage of every person for the same few periods and months, so they are worked out once."""
+    return tuple(_day_start(first + dt.timedelta(days=i), tz) for i in range(count + 1))
+
+
+@lru_cache(maxsize=256)
+def _days(first: dt.date, last: dt.date) -> tuple[tuple[dt.date, ...], int]:
+    """The days from ``first`` to ``last`` and how many calendar months they meet (worked out once
+    per period, not once per person)."""
+    days = tuple(first + dt.timedelta(days=i) for i in range((last - first).days + 1))
+    return days, len({(d.year, d.month) for d in days})
 
 
 def _covered_days(
-    union: Sequence[Span], days: Sequence[dt.date], tz: ZoneInfo, stop: dt.datetime
-) -> list[dt.date]:
-    """The days (before ``stop``) that a span of ``union`` touches. ``union`` is sorted and disjoint
-    (``merge_spans``), so the last span starting before a day ends is the only one that can reach
-    into it: a binary search per day, not a scan of every span (reports ask this for every person,
-    period and month)."""
-    starts = [start for start, _ in union]
-    covered = []
-    following = _day_start(days[0], tz) if days else stop
-    for day in days:
-        start, following = following, _day_start(day + dt.timedelta(days=1), tz)
-        i = bisect_left(starts, min(following, stop)) - 1
-        if i >= 0 and union[i][1] > start:
-            covered.append(day)
+    union: Sequence[Span], days: Sequence[dt.date], starts: Sequence[dt.datetime], stop: dt.datetime
+) -> list[int]:
+    """The indexes of the days (before ``stop``) that a span of ``union`` touches; ``starts`` are the
+    days' UTC starts and the next day's. ``union`` is sorted, disjoint and inside [starts[0], stop)
+    (``clip``), so a span touches the run of days from the one it starts in to the last one starting
+    before it ends: two binary searches per span, not a test of every day (reports ask this for every
+    person, period and month)."""
+    covered: list[int] = []
+    for span_start, span_end in union:
+        first = max(bisect_right(starts, span_start) - 1, covered[-1] + 1 if covered else 0)
+        covered.extend(range(first, min(len(days), bisect_left(starts, min(span_end, stop)))))
     return covered

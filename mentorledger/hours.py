@@ -12,25 +12,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from mentorledger.config import Config, Window, normalize_email
 from mentorledger.counting import (
     Category,
-    Interval,
-    allocate_minutes,
-    clipped_minutes,
-    rank_minutes,
+    MinuteSpan,
+    allocate_clipped,
+    clip_spans,
+    rank_clipped,
     window_bounds,
 )
-from mentorledger.coverage import Covered, last_instant_date, split_counted
+from mentorledger.coverage import CalendarCoverage, Covered, last_instant_date, split_counted
 from mentorledger.errors import UserError
 from mentorledger.reviews import Evidence, Review, evidence_of, occurrence_review
-from mentorledger.store.ledger import CalendarRef, Ledger, StoredEntry
+from mentorledger.store.ledger import CalendarRef, Ledger, StoredEntry, calendar_ref
 from mentorledger.store.manual import manual_entries
-from mentorledger.sync import calendar_ref
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,14 +102,20 @@ def one_copy_per_occurrence(entries: list[StoredEntry]) -> list[StoredEntry]:
 def reviewed_occurrences(entries: list[StoredEntry]) -> list[StoredEntry]:
     """One copy per occurrence (rule 5), carrying the review of the whole occurrence (rule 8): a
     review belongs to the meeting, not to one of its copies."""
-    states: dict[tuple[str, str], list[str]] = defaultdict(list)
+    states: dict[tuple[str, str], set[str]] = defaultdict(set)
     for entry in entries:
-        states[(entry.owner, entry.event_key)].append(entry.review)
+        states[(entry.owner, entry.event_key)].add(entry.review)
     result = []
     for entry in one_copy_per_occurrence(entries):
-        review = occurrence_review(states[(entry.owner, entry.event_key)])
+        review = _occurrence_review(frozenset(states[(entry.owner, entry.event_key)]))
         result.append(entry if entry.review == review else replace(entry, review=review))
     return result
+
+
+@lru_cache(maxsize=64)
+def _occurrence_review(states: frozenset[str]) -> Review:
+    """``occurrence_review``, once per combination of states (there are a handful)."""
+    return occurrence_review(states)
 
 
 def _rank(entry: StoredEntry) -> tuple[str, int, str]:
@@ -120,15 +126,10 @@ def minutes_by_owner(
     entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
 ) -> dict[str, tuple[dict[Category, int], int]]:
     """Per owner: minutes by category, and the number of distinct occurrences with a counted minute."""
-    by_owner: dict[str, list[StoredEntry]] = defaultdict(list)
-    for entry in one_copy_per_occurrence(entries):
-        by_owner[entry.owner].append(entry)
     result: dict[str, tuple[dict[Category, int], int]] = {}
-    for owner, items in by_owner.items():
-        minutes = allocate_minutes([Interval(e.start, e.end, e.category) for e in items], *bounds)
-        occurrences = {e.event_key for e in items if clipped_minutes(e.start, e.end, *bounds) > 0}
-        if occurrences:
-            result[owner] = (minutes, len(occurrences))
+    for owner, spans in _clipped_by_owner(entries, bounds).items():
+        if spans:
+            result[owner] = (_category_minutes(spans), len({e.event_key for _, _, e in spans}))
     return result
 
 
@@ -137,14 +138,51 @@ def review_minutes_by_owner(
 ) -> dict[str, dict[Evidence, int]]:
     """Per owner: the same overlap-free minutes as ``minutes_by_owner``, by review state (rule 8):
     each minute to the highest-ranked state covering it, confirmed > pending > manual."""
+    return {owner: _review_minutes(spans) for owner, spans in _clipped_by_owner(entries, bounds).items()}
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerMinutes:
+    """One owner's ``minutes_by_owner`` and ``review_minutes_by_owner`` together."""
+
+    by_category: dict[Category, int]
+    occurrences: int
+    by_review: dict[Evidence, int]
+
+
+def owner_minutes(
+    entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
+) -> dict[str, OwnerMinutes]:
+    """``minutes_by_owner`` and ``review_minutes_by_owner`` from one pass (one copy per occurrence and
+    the clipping made once), for owners with a counted occurrence."""
+    result: dict[str, OwnerMinutes] = {}
+    for owner, spans in _clipped_by_owner(entries, bounds).items():
+        if spans:
+            occurrences = len({e.event_key for _, _, e in spans})
+            result[owner] = OwnerMinutes(_category_minutes(spans), occurrences, _review_minutes(spans))
+    return result
+
+
+def _clipped_by_owner(
+    entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
+) -> dict[str, list[MinuteSpan[StoredEntry]]]:
+    """Per owner, one copy of each occurrence (rule 5) in whole minutes clipped to ``bounds``; an owner
+    none of whose occurrences has a minute inside has an empty list."""
     by_owner: dict[str, list[StoredEntry]] = defaultdict(list)
     for entry in one_copy_per_occurrence(entries):
         by_owner[entry.owner].append(entry)
-    result: dict[str, dict[Evidence, int]] = {}
-    for owner, items in by_owner.items():
-        ranked = rank_minutes(((e.start, e.end, evidence_of(e).rank) for e in items), *bounds)
-        result[owner] = {state: ranked.get(state.rank, 0) for state in Evidence}
-    return result
+    return {
+        owner: clip_spans(((e.start, e.end, e) for e in items), *bounds) for owner, items in by_owner.items()
+    }
+
+
+def _category_minutes(spans: list[MinuteSpan[StoredEntry]]) -> dict[Category, int]:
+    return allocate_clipped([(start, end, e.category) for start, end, e in spans])
+
+
+def _review_minutes(spans: list[MinuteSpan[StoredEntry]]) -> dict[Evidence, int]:
+    ranked = rank_clipped([(start, end, evidence_of(e).rank) for start, end, e in spans])
+    return {state: ranked.get(state.rank, 0) for state in Evidence}
 
 
 def select_entries(
@@ -155,6 +193,7 @@ def select_entries(
     as_of: dt.datetime,
     owner: str | None = None,
     owners: Collection[str] | None = None,
+    coverage: Mapping[str, CalendarCoverage] | None = None,
 ) -> tuple[list[StoredEntry], list[StoredEntry]]:
     """Rules 7 to 10 over the entries that overlap [bounds): (counted, scheduled).
 
@@ -163,9 +202,10 @@ def select_entries(
     hand-made entries of people in the roster that had ended by ``as_of``. Scheduled: the calendar
     entries not yet known to have happened (future, in progress, or not seen since they ended); they
     are shown apart and never in a total. ``owner``/``owners`` narrow it to some people (their
-    hand-made entries count even if they are not in the roster)."""
+    hand-made entries count even if they are not in the roster). ``coverage``: the configured
+    calendars' coverage when the caller has just read it (``Ledger.coverage``), else it is read here."""
     chosen = [owner] if owner is not None else owners
-    selection = _Selection.of(config, ledger, bounds, chosen)
+    selection = _Selection.of(config, ledger, bounds, chosen, coverage)
     calendar = ledger.entries(selection.keys, *bounds, owners=chosen, include_excluded=True)
     manual = [entry for items in selection.manual.values() for entry in items]
     return selection.apply(calendar, manual, as_of)
@@ -202,9 +242,11 @@ class _Selection:
         ledger: Ledger,
         bounds: tuple[dt.datetime, dt.datetime],
         owners: Collection[str] | None,
+        coverage: Mapping[str, CalendarCoverage] | None = None,
     ) -> _Selection:
         keys = configured_calendar_keys(config)
-        spans = {key: c.spans for key, c in ledger.coverage(keys).items()}
+        known = ledger.coverage(keys) if coverage is None else coverage
+        spans = {key: known[key].spans for key in keys if key in known}
         roster = frozenset(owners) if owners is not None else frozenset(p.email for p in config.people)
         manual: dict[str, list[StoredEntry]] = defaultdict(list)
         for item in manual_entries(ledger, *bounds, owners=owners):
@@ -249,38 +291,51 @@ def compute_hours(
         entries, bounds = ledger_entries(config, ledger, window, mentor=mentor, as_of=as_of)
         return HoursReport(window, mentor_rows(config, entries, bounds), as_of=as_of)
     bounds = window_bounds(window, config.tz)
+    # One look-up table, not a scan of the roster per mentor; the first person of an address wins, as
+    # in Config.person.
+    names = {p.email: p.name for p in reversed(config.people)}
     rows = [
         row
         for _, counted, _ in select_by_owner(config, ledger, bounds, as_of=as_of)
-        for row in mentor_rows(config, counted, bounds)
+        for row in mentor_rows(config, counted, bounds, names=names)
     ]
     rows.sort(key=lambda m: (-m.minutes, m.email))
     return HoursReport(window, rows, as_of=as_of)
 
 
 def mentor_rows(
-    config: Config, entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
+    config: Config,
+    entries: list[StoredEntry],
+    bounds: tuple[dt.datetime, dt.datetime],
+    *,
+    names: Mapping[str, str] | None = None,
 ) -> list[MentorHours]:
-    """The rows of ``hours`` for these counted entries: busiest first."""
-    states = review_minutes_by_owner(entries, bounds)
+    """The rows of ``hours`` for these counted entries: busiest first. ``names``: the roster's names
+    by e-mail, when the caller makes rows for many mentors (else each is looked up in ``config``)."""
     rows = []
-    for email, (minutes, occurrences) in minutes_by_owner(entries, bounds).items():
-        person = config.person(email)
-        state = states[email]
+    for email, counted in owner_minutes(entries, bounds).items():
         rows.append(
             MentorHours(
                 email,
-                person.name if person else email,
-                sum(minutes.values()),
-                minutes,
-                occurrences,
-                confirmed_minutes=state[Evidence.CONFIRMED],
-                pending_minutes=state[Evidence.PENDING],
-                manual_minutes=state[Evidence.MANUAL],
+                _name(config, email, names),
+                sum(counted.by_category.values()),
+                counted.by_category,
+                counted.occurrences,
+                confirmed_minutes=counted.by_review[Evidence.CONFIRMED],
+                pending_minutes=counted.by_review[Evidence.PENDING],
+                manual_minutes=counted.by_review[Evidence.MANUAL],
             )
         )
     rows.sort(key=lambda m: (-m.minutes, m.email))
     return rows
+
+
+def _name(config: Config, email: str, names: Mapping[str, str] | None) -> str:
+    """The mentor's name in the roster, else their address."""
+    if names is not None:
+        return names.get(normalize_email(email), email)
+    person = config.person(email)
+    return person.name if person else email
 
 
 def ledger_entries(

@@ -18,9 +18,8 @@ from sqlalchemy.orm import Session
 
 from mentorledger.config import Config
 from mentorledger.sources.protocol import Cursor
-from mentorledger.store.ledger import Ledger
+from mentorledger.store.ledger import Ledger, calendar_ref
 from mentorledger.store.schema import CalendarRow, CalendarRunRow, EntryRow
-from mentorledger.sync import calendar_ref
 
 
 @dataclass(frozen=True, slots=True)

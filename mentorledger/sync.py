@@ -29,7 +29,6 @@ from typing import Any
 from mentorledger.config import CalendarSource, Config
 from mentorledger.counting import DropReason, Entry, RuleBook, count_instance, window_bounds
 from mentorledger.errors import SourceError
-from mentorledger.instances import stable_hash
 from mentorledger.retry import Backoff
 from mentorledger.sources.protocol import (
     BatchScope,
@@ -44,6 +43,7 @@ from mentorledger.sources.protocol import (
 )
 from mentorledger.sources.registry import source_for, sources_for
 from mentorledger.store.ledger import ApplyStats, CalendarRef, CalendarState, Ledger, RunRecord
+from mentorledger.store.ledger import calendar_ref as calendar_ref  # re-exported: callers import it from here
 from mentorledger.workers import JobFailedError, OverdueError, WorkerLostError, WorkerPool, enter_phase
 
 Outcome = str  # "synced" | "unchanged" | "partial" | "failed"
@@ -86,12 +86,6 @@ class CalendarOutcome:
             dropped=dict(run.dropped),
             problems=tuple(run.problems),
         )
-
-
-def calendar_ref(source: CalendarSource) -> CalendarRef:
-    """The ledger's identity for a configured calendar: owner, kind and the reference as written."""
-    key = stable_hash(source.owner, source.kind, source.reference)
-    return CalendarRef(calendar_key=key, owner=source.owner, kind=source.kind, label=source.label)
 
 
 @dataclass(slots=True)

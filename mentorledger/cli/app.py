@@ -16,9 +16,8 @@ from mentorledger import __version__
 from mentorledger.asof import AS_OF_HELP
 from mentorledger.config import Config, load_config
 from mentorledger.errors import UserError
-from mentorledger.store.ledger import Ledger
+from mentorledger.store.ledger import Ledger, calendar_ref
 from mentorledger.store.location import LedgerLocation, LegacyLedger, legacy_ledger, locate_ledger
-from mentorledger.sync import calendar_ref
 
 CONFIG_ENV = "MENTORLEDGER_CONFIG"
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from mentorledger.attestation.rules import State, attested_minutes, session_states
 from mentorledger.attestation.store import recorded_answers
@@ -33,8 +34,8 @@ from mentorledger.explain import Roster
 from mentorledger.hours import (
     configured_calendars,
     minutes_by_owner,
+    owner_minutes,
     resolve_window,
-    review_minutes_by_owner,
     select_entries,
 )
 from mentorledger.reports.credit import previous_window
@@ -83,6 +84,19 @@ class PeriodHours:
         return self.share(self.manual_minutes)
 
 
+class PeriodTotal(NamedTuple):
+    """One person's minutes in one period (None: no data) and scheduled minutes (``LedgerView.total``)."""
+
+    minutes: int | None
+    scheduled_minutes: int
+
+
+def _no_data(coverage: PeriodCoverage, counted: bool) -> bool:
+    """A period is "no data" when no calendar covered it and nothing counted in it (entries made by
+    hand are data, too)."""
+    return not coverage.has_data and not counted
+
+
 def month_windows(window: Window) -> list[Window]:
     """The calendar months that meet ``window``, each clipped to it."""
     months = []
@@ -120,6 +134,7 @@ class LedgerView:
         # Scoped to some people (one department): others are read on demand, one person at a time.
         self._loaded = set(owners) if owners is not None else None
         self._ledger = ledger
+        self._bounds: dict[tuple[dt.date, dt.date], tuple[dt.datetime, dt.datetime]] = {}
 
     @classmethod
     def load(
@@ -144,7 +159,7 @@ class LedgerView:
             blank = CalendarCoverage(ref.calendar_key, ref.owner)  # configured, never synced
             calendars[ref.owner].append(known.get(ref.calendar_key, blank))
         chosen = sorted(set(owners)) if owners is not None else None
-        counted, scheduled, attestation = _read(config, ledger, span, as_of, chosen)
+        counted, scheduled, attestation = _read(config, ledger, span, as_of, chosen, known)
         return cls(
             config,
             as_of=as_of,
@@ -184,18 +199,19 @@ class LedgerView:
         coverage = self.coverage(email, window)
         bounds = self.bounds(window)
         self._ensure(email)
-        scheduled = minutes_by_owner(self._overlapping(self._scheduled.get(email, []), window), bounds)
-        scheduled_minutes = sum(scheduled[email][0].values()) if email in scheduled else 0
+        scheduled_minutes = self._scheduled_minutes(email, window, bounds)
         entries = self.counted(email, window)
-        counted = minutes_by_owner(entries, bounds).get(email)
-        if not coverage.has_data and counted is None:  # entries made by hand are data, too
+        counted = owner_minutes(entries, bounds).get(email)  # categories and review states in one pass
+        if _no_data(coverage, counted is not None):
             return PeriodHours(None, None, 0, scheduled_minutes, coverage)
-        minutes = {str(c): (counted[0].get(c, 0) if counted else 0) for c in Category}
-        confirmed, pending, manual, attested = self.review_shares(email, entries, bounds)
+        minutes = {str(c): (counted.by_category.get(c, 0) if counted else 0) for c in Category}
+        confirmed, pending, manual, attested = self.review_shares(
+            email, entries, bounds, counted.by_review if counted else {}
+        )
         return PeriodHours(
             sum(minutes.values()),
             minutes,
-            counted[1] if counted else 0,
+            counted.occurrences if counted else 0,
             scheduled_minutes,
             coverage,
             confirmed_minutes=confirmed,
@@ -204,12 +220,28 @@ class LedgerView:
             attested_minutes=attested,
         )
 
+    def total(self, email: str, window: Window) -> PeriodTotal:
+        """``period``'s minutes (None: no data) and scheduled minutes alone, without the review shares:
+        what the monthly rows show of every person and month."""
+        coverage = self.coverage(email, window)
+        bounds = self.bounds(window)
+        self._ensure(email)
+        scheduled_minutes = self._scheduled_minutes(email, window, bounds)
+        counted = minutes_by_owner(self.counted(email, window), bounds).get(email)
+        if _no_data(coverage, counted is not None):
+            return PeriodTotal(None, scheduled_minutes)
+        return PeriodTotal(sum(counted[0].values()) if counted else 0, scheduled_minutes)
+
     def review_shares(
-        self, email: str, entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
+        self,
+        email: str,
+        entries: list[StoredEntry],
+        bounds: tuple[dt.datetime, dt.datetime],
+        states: Mapping[Evidence, int],
     ) -> tuple[int, int, int, int]:
         """Minutes confirmed by the mentor, pending, added by hand (``hours``' partition of the
-        minutes), and mentee-category minutes attested by mentees, of one person's counted entries."""
-        states = review_minutes_by_owner(entries, bounds).get(email, {})
+        minutes: ``states``, from ``owner_minutes``), and mentee-category minutes attested by mentees,
+        of one person's counted entries."""
         attested = attested_minutes(entries, bounds, self._attestation).get(email, 0)
         return (
             states.get(Evidence.CONFIRMED, 0),
@@ -218,11 +250,21 @@ class LedgerView:
             attested,
         )
 
+    def _scheduled_minutes(self, email: str, window: Window, bounds: tuple[dt.datetime, dt.datetime]) -> int:
+        """Minutes of the person's meetings in ``window`` not yet known to have happened (in no total)."""
+        scheduled = minutes_by_owner(self._overlapping(self._scheduled.get(email, []), window), bounds)
+        return sum(scheduled[email][0].values()) if email in scheduled else 0
+
     # -- helpers ---------------------------------------------------------------------------------------
 
     def bounds(self, window: Window) -> tuple[dt.datetime, dt.datetime]:
+        """The window's UTC bounds, worked out once per window (asked for every person and month)."""
         self._check(window)
-        return window_bounds(window, self.config.tz)
+        key = (window.start, window.end)
+        found = self._bounds.get(key)
+        if found is None:
+            found = self._bounds[key] = window_bounds(window, self.config.tz)
+        return found
 
     def data_through(self, window: Window) -> dt.datetime:
         """What a report of ``window`` can know: its end, or the as-of instant if that is earlier."""
@@ -260,12 +302,17 @@ def load_view(
 
 
 def _read(
-    config: Config, ledger: Ledger, span: Window, as_of: dt.datetime, owners: Collection[str] | None
+    config: Config,
+    ledger: Ledger,
+    span: Window,
+    as_of: dt.datetime,
+    owners: Collection[str] | None,
+    coverage: Mapping[str, CalendarCoverage] | None = None,
 ) -> tuple[list[StoredEntry], list[StoredEntry], dict[tuple[str, str], State]]:
     """Counted and scheduled entries over ``span`` of ``owners`` (default everyone), and the states of
-    their sessions mentees attest."""
+    their sessions mentees attest; ``coverage``: the calendars' coverage, if already read."""
     bounds = window_bounds(span, config.tz)
-    counted, scheduled = select_entries(config, ledger, bounds, as_of=as_of, owners=owners)
+    counted, scheduled = select_entries(config, ledger, bounds, as_of=as_of, owners=owners, coverage=coverage)
     answers = recorded_answers(ledger, mentors=owners)
     return counted, scheduled, session_states(counted, Roster.of(config), answers)
 
@@ -298,7 +345,7 @@ def monthly(view: LedgerView, emails: Sequence[str], window: Window) -> list[Mon
     for a chair report), each person counted only in months their calendars covered."""
     rows = []
     for month in month_windows(window):
-        periods = [view.period(email, month) for email in emails]
+        periods = [view.total(email, month) for email in emails]
         known = [p.minutes for p in periods if p.minutes is not None]
         rows.append(
             MonthRow(

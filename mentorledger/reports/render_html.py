@@ -6,17 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from matplotlib.figure import Figure
 
-from mentorledger.reports import charts, dossier_tables, formatting
+from mentorledger.reports import dossier_tables, formatting
 from mentorledger.reports.basis import MonthRow
 from mentorledger.reports.chair_data import METHOD_LABELS, ChairReport
 from mentorledger.reports.dossier_data import DossierSummary
 from mentorledger.reports.school_data import SchoolReport
+
+if TYPE_CHECKING:  # Matplotlib is imported only when a chart is drawn: the school page has none
+    from matplotlib.figure import Figure
 
 _env = Environment(
     loader=PackageLoader("mentorledger.reports", "templates"),
@@ -44,6 +46,8 @@ def _common(tz: ZoneInfo, fte_basis_hours: float, generated: Any) -> dict[str, A
 
 def months_figure(months: Sequence[MonthRow], title: str) -> Figure:
     """The hours-per-month chart of a report (HTML and PDF embed it, DOCX adds it as a picture)."""
+    from mentorledger.reports import charts
+
     return charts.figure_months(
         [m.label for m in months],
         [formatting.hours_value(m.minutes) for m in months],
@@ -54,12 +58,16 @@ def months_figure(months: Sequence[MonthRow], title: str) -> Figure:
 
 
 def months_chart(months: Sequence[MonthRow], title: str) -> str:
+    from mentorledger.reports import charts
+
     return charts.data_uri(months_figure(months, title))
 
 
 def chair_charts(report: ChairReport) -> dict[str, str]:
     """The chair report's charts as data URIs ("" for a chart with nothing to draw): the report and
     the chair's dashboard show these same images."""
+    from mentorledger.reports import charts
+
     known = [r for r in report.rows if r.minutes is not None]
     d = report.distribution
     return {

@@ -37,14 +37,16 @@ def write_table(workbook: Workbook, table: Table, *, first: bool = False) -> Any
         header.font, header.fill = _HEADER, _FILL
         header.alignment = Alignment(wrap_text=True, vertical="top")
     widths = [len(h) for h in table.headers]
-    for row in table.cells():
+    for number, row in enumerate(table.cells(), start=2):
         sheet.append([cell(kind, value) for kind, value in row])
-        target = sheet[sheet.max_row]
         for i, (kind, value) in enumerate(row):
-            if kind in NUMBER_FORMATS and isinstance(target[i].value, str):
-                target[i].alignment = _RIGHT  # "no data" lines up with the numbers of its column
-            elif kind in NUMBER_FORMATS:
-                target[i].number_format = NUMBER_FORMATS[kind]
+            if kind in NUMBER_FORMATS:
+                # One cell by its coordinates: sheet[n] measures the whole sheet on every call.
+                target = sheet.cell(row=number, column=i + 1)
+                if isinstance(target.value, str):
+                    target.alignment = _RIGHT  # "no data" lines up with the numbers of its column
+                else:
+                    target.number_format = NUMBER_FORMATS[kind]
             widths[i] = max(widths[i], len(csv_text(kind, value)))
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, width + 2)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Insert, Table, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from mentorledger.store.schema import CalendarRow, EntryRow
@@ -39,10 +38,14 @@ _UPSERT_COLUMNS = (
 
 
 def _dialect_insert(session: Session, table: Table) -> Insert | None:
-    name = session.get_bind().dialect.name
+    name = session.get_bind().dialect.name  # each dialect imported only when its ledger writes
     if name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         return postgresql.insert(table)
     if name == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
         return sqlite.insert(table)
     return None
 

@@ -40,16 +40,30 @@ def record_failure(calendar: CalendarRow, now: dt.datetime) -> None:
 
 
 def load_coverage(engine: Engine, calendar_keys: Collection[str]) -> dict[str, CalendarCoverage]:
-    """Coverage of each of these calendars that the ledger has seen (never-seen ones are absent)."""
+    """Coverage of each of these calendars that the ledger has seen (never-seen ones are absent).
+
+    Reads only the columns coverage needs, through a plain connection: reports ask this of every
+    calendar of the institution, and whole calendar rows would decode each one's cursor for nothing."""
     keys = list(calendar_keys)
-    with Session(engine) as session:
-        calendars = list(session.scalars(select(CalendarRow).where(CalendarRow.calendar_key.in_(keys))))
+    calendar_columns = select(
+        CalendarRow.id,
+        CalendarRow.calendar_key,
+        CalendarRow.owner,
+        CalendarRow.last_success_at,
+        CalendarRow.failing_since,
+        CalendarRow.consecutive_failures,
+    ).where(CalendarRow.calendar_key.in_(keys))
+    with engine.connect() as connection:
+        calendars = list(connection.execute(calendar_columns))
         spans: dict[int, list[Covered]] = defaultdict(list)
         ids = [c.id for c in calendars]
-        for row in session.scalars(
-            select(CoverageRow).where(CoverageRow.calendar_id.in_(ids)).order_by(CoverageRow.start_utc)
-        ):
-            spans[row.calendar_id].append(Covered(row.start_utc, row.end_utc, row.seen_at))
+        covered = (
+            select(CoverageRow.calendar_id, CoverageRow.start_utc, CoverageRow.end_utc, CoverageRow.seen_at)
+            .where(CoverageRow.calendar_id.in_(ids))
+            .order_by(CoverageRow.start_utc)
+        )
+        for calendar_id, start, end, seen_at in connection.execute(covered):
+            spans[calendar_id].append(Covered(start, end, seen_at))
     return {
         c.calendar_key: CalendarCoverage(
             calendar_key=c.calendar_key,

@@ -18,8 +18,10 @@ from typing import Any
 from sqlalchemy import Engine, Row, Select, insert, select, update
 from sqlalchemy.orm import Session
 
+from mentorledger.config import CalendarSource
 from mentorledger.counting import Category, Entry
 from mentorledger.coverage import CalendarCoverage
+from mentorledger.instances import stable_hash
 from mentorledger.reviews import Review
 from mentorledger.sources.protocol import Cursor
 from mentorledger.store import coverage
@@ -35,6 +37,13 @@ class CalendarRef:
     owner: str
     kind: str
     label: str  # safe to show and log: a path as written, a redacted URL, or a calendar id
+
+
+def calendar_ref(source: CalendarSource) -> CalendarRef:
+    """The ledger's identity for a configured calendar: owner, kind and the reference as written.
+    Here rather than in ``sync`` so that reading commands need not import the sync machinery."""
+    key = stable_hash(source.owner, source.kind, source.reference)
+    return CalendarRef(calendar_key=key, owner=source.owner, kind=source.kind, label=source.label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,8 +254,8 @@ class Ledger:
             query = query.where(EntryRow.owner.in_(list(owners)))
         if event_key is not None:
             query = query.where(EntryRow.event_key == event_key)
-        with Session(self.engine) as session:
-            return [_stored(row) for row in session.execute(query)]
+        with self.engine.connect() as connection:  # rows as tuples: no ORM session, no identity map
+            return [_stored(row) for row in connection.execute(query).all()]  # one fetch, not one a row
 
     def entries_by_owner(
         self,
@@ -260,8 +269,8 @@ class Ledger:
         """The same entries as ``entries``, streamed one owner at a time (in owner order): memory holds
         one owner's year, not the institution's, however many faculty the ledger has."""
         query = _entries_query(calendar_keys, start, end, include_excluded=include_excluded)
-        with Session(self.engine) as session:
-            rows = session.execute(query.execution_options(yield_per=chunk))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query.execution_options(yield_per=chunk))
             current: list[StoredEntry] = []
             for row in rows:
                 entry = _stored(row)

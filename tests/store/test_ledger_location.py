@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 
 from mentorledger.config import load_config
-from mentorledger.store.db import database_url, dispose_all
+from mentorledger.store.db import HEAD_REVISION, MIGRATIONS, database_url, dispose_all
 from mentorledger.store.ledger import Ledger
 from mentorledger.store.location import (
     ORIGIN_CONFIG,
@@ -160,3 +161,8 @@ def test_moving_an_old_ledger_keeps_every_row_and_the_old_file(
     assert kept.is_file()
     assert not old.exists()
     assert legacy_ledger(locate_ledger(config_path=config_path), [old_ledger_here.key]) is None
+
+
+def test_the_known_head_revision_is_the_newest_migration() -> None:
+    """store.db opens a ledger at HEAD_REVISION without running Alembic: it must name the newest script."""
+    assert ScriptDirectory(str(MIGRATIONS)).get_heads() == [HEAD_REVISION]
