@@ -133,17 +133,10 @@ def minutes_by_owner(
     return result
 
 
-def review_minutes_by_owner(
-    entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
-) -> dict[str, dict[Evidence, int]]:
-    """Per owner: the same overlap-free minutes as ``minutes_by_owner``, by review state (rule 8):
-    each minute to the highest-ranked state covering it, confirmed > pending > manual."""
-    return {owner: _review_minutes(spans) for owner, spans in _clipped_by_owner(entries, bounds).items()}
-
-
 @dataclass(frozen=True, slots=True)
 class OwnerMinutes:
-    """One owner's ``minutes_by_owner`` and ``review_minutes_by_owner`` together."""
+    """One owner's minutes by category (``minutes_by_owner``) and by review state (rule 8: each minute
+    to the highest-ranked state covering it, confirmed > pending > manual), from the same union."""
 
     by_category: dict[Category, int]
     occurrences: int
@@ -153,7 +146,7 @@ class OwnerMinutes:
 def owner_minutes(
     entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
 ) -> dict[str, OwnerMinutes]:
-    """``minutes_by_owner`` and ``review_minutes_by_owner`` from one pass (one copy per occurrence and
+    """``minutes_by_owner`` and the minutes by review state from one pass (one copy per occurrence and
     the clipping made once), for owners with a counted occurrence."""
     result: dict[str, OwnerMinutes] = {}
     for owner, spans in _clipped_by_owner(entries, bounds).items():
@@ -291,33 +284,26 @@ def compute_hours(
         entries, bounds = ledger_entries(config, ledger, window, mentor=mentor, as_of=as_of)
         return HoursReport(window, mentor_rows(config, entries, bounds), as_of=as_of)
     bounds = window_bounds(window, config.tz)
-    # One look-up table, not a scan of the roster per mentor; the first person of an address wins, as
-    # in Config.person.
-    names = {p.email: p.name for p in reversed(config.people)}
     rows = [
         row
         for _, counted, _ in select_by_owner(config, ledger, bounds, as_of=as_of)
-        for row in mentor_rows(config, counted, bounds, names=names)
+        for row in mentor_rows(config, counted, bounds)
     ]
     rows.sort(key=lambda m: (-m.minutes, m.email))
     return HoursReport(window, rows, as_of=as_of)
 
 
 def mentor_rows(
-    config: Config,
-    entries: list[StoredEntry],
-    bounds: tuple[dt.datetime, dt.datetime],
-    *,
-    names: Mapping[str, str] | None = None,
+    config: Config, entries: list[StoredEntry], bounds: tuple[dt.datetime, dt.datetime]
 ) -> list[MentorHours]:
-    """The rows of ``hours`` for these counted entries: busiest first. ``names``: the roster's names
-    by e-mail, when the caller makes rows for many mentors (else each is looked up in ``config``)."""
+    """The rows of ``hours`` for these counted entries: busiest first."""
     rows = []
     for email, counted in owner_minutes(entries, bounds).items():
+        person = config.person(email)
         rows.append(
             MentorHours(
                 email,
-                _name(config, email, names),
+                person.name if person else email,
                 sum(counted.by_category.values()),
                 counted.by_category,
                 counted.occurrences,
@@ -328,14 +314,6 @@ def mentor_rows(
         )
     rows.sort(key=lambda m: (-m.minutes, m.email))
     return rows
-
-
-def _name(config: Config, email: str, names: Mapping[str, str] | None) -> str:
-    """The mentor's name in the roster, else their address."""
-    if names is not None:
-        return names.get(normalize_email(email), email)
-    person = config.person(email)
-    return person.name if person else email
 
 
 def ledger_entries(

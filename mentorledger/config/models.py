@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import urllib.parse
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo
@@ -514,5 +515,11 @@ class Config(SourceSettings):  # the sources' top-level keys: config/calendars.p
         return Window.academic_year_of(today or dt.datetime.now(self.tz).date())
 
     def person(self, email: str) -> Person | None:
-        wanted = normalize_email(email)
-        return next((p for p in self.people if p.email == wanted), None)
+        """The roster's person with this address (the first, if listed twice), or None. Looked up in
+        an index built on first use: reports and ``hours`` ask for every mentor of the institution."""
+        return self._people_by_email.get(normalize_email(email))
+
+    @cached_property
+    def _people_by_email(self) -> dict[str, Person]:
+        """Not a field: kept out of equality, dumps and validation (pydantic ignores cached properties)."""
+        return {p.email: p for p in reversed(self.people)}

@@ -105,15 +105,12 @@ def expand_series(
     expansion keys it; where several VEVENTs share them (duplicated exports), the expansion's own
     copy of the component is read instead, which is exact but costs a copy per occurrence.
     """
-    flags: dict[tuple[Any, ...], SourceFlags] = {}
-    sources: dict[tuple[Any, ...], list[Any]] = {}
+    by_ids: dict[tuple[Any, ...], list[tuple[Any, SourceFlags]]] = {}  # VEVENTs by recurrence ids
     single = icalendar.Calendar()
     for event in events:
         source = _in_zone(event, zone)
         _check_rules(source, query)
-        ids = _recurrence_ids(source)
-        flags[ids] = _source_flags(source, fallback_tz)
-        sources.setdefault(ids, []).append(source)
+        by_ids.setdefault(_recurrence_ids(source), []).append((source, _source_flags(source, fallback_tz)))
         single.add_component(source)
     query_object = recurring_ical_events.CalendarQuery(single, False, ("VEVENT",), False)
     occurrences = (o for series in query_object.series for o in series.between(*query))
@@ -123,11 +120,10 @@ def expand_series(
             f"has more than {MAX_INSTANCES_PER_SERIES:,} instances in the window; not read"
         )
     for occurrence in taken:
-        ids = tuple(occurrence.recurrence_ids)
-        own = flags.get(ids) or flags.get((), NO_FLAGS)
-        candidates = sources.get(ids) or sources.get((), [])
+        candidates = by_ids.get(tuple(occurrence.recurrence_ids)) or by_ids.get((), [])
+        own = candidates[-1][1] if candidates else NO_FLAGS
         if len(candidates) == 1:
-            source = candidates[0]
+            source = candidates[0][0]
             recurrence_id = source["RECURRENCE-ID"].dt if "RECURRENCE-ID" in source else occurrence.start
             yield Occurrence(
                 source, occurrence.start, occurrence.end, recurrence_id, occurrence.sequence, own
